@@ -1,0 +1,30 @@
+"""Actions: what each endpoint does once a request has passed routing, guards and validation.
+
+Until the stateful journey exists, every endpoint answers SUCCESS with the data of its first
+documented SUCCESS example.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+from .examples import Example
+from .envelope import Outcome
+from .gateway import Action, Call
+
+
+def example_actions(examples: Iterable[Example]) -> dict[str, Action]:
+    datas: dict[str, Any] = {}
+    for example in examples:
+        if example.kind == "response" and example.code == "SUCCESS":
+            datas.setdefault(example.endpoint, example.body["data"])
+
+    def action_for(data: Any) -> Action:
+        def answer(call: Call) -> Outcome:
+            return Outcome("SUCCESS", copy.deepcopy(data))
+
+        return answer
+
+    return {endpoint: action_for(data) for endpoint, data in datas.items()}

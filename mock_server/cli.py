@@ -1,0 +1,86 @@
+"""``liveness-mock`` (also ``python -m mock_server``): serve, routes, openapi."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liveness-mock", description="Offline twin of ADVANCE AI's liveness APIs.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the mock server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free port (default 8080)")
+    serve.add_argument("--seed", type=int, default=None, help="replay ids and random draws")
+    serve.add_argument("--fixtures", type=Path, action="append", default=[], metavar="DIR", help="extra fixture folder")
+    serve.add_argument("--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema")
+    serve.set_defaults(run=_serve)
+
+    routes = sub.add_parser("routes", help="print every (host, method, path) served")
+    routes.set_defaults(run=_routes)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document")
+    openapi.add_argument("--format", choices=("json", "yaml"), default="json")
+    openapi.set_defaults(run=_openapi)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .server import base_url, uvicorn_config
+
+    settings = Settings(host=args.host, port=args.port, seed=args.seed, fixtures=tuple(args.fixtures), strict=args.strict)
+    app = create_app(settings)
+    config = uvicorn_config(app, settings)
+    sock = config.bind_socket()
+    print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
+    uvicorn.Server(config).run(sockets=[sock])
+    print("liveness-mock stopped", flush=True)
+    return 0
+
+
+def _routes(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .resources import schemas_dir
+
+    catalog = load_catalog(schemas_dir())
+    rows = sorted((r.host, r.method, r.path, r.endpoint_id) for r in catalog.routes())
+    width = max(len(r[0]) for r in rows)
+    for host, method, path, endpoint in rows:
+        print(f"{host:<{width}}  {method:<4}  {path}  ({endpoint})")
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .examples import load_examples
+    from .openapi import OpenApiBuilder
+    from .resources import fixtures_dir, schemas_dir
+    from .schemas import load_contract
+
+    catalog = load_catalog(schemas_dir())
+    builder = OpenApiBuilder(catalog, load_contract(catalog, schemas_dir()), load_examples(fixtures_dir() / "examples"))
+    document = builder.build()
+    if args.format == "yaml":
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    else:
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0

@@ -1,0 +1,33 @@
+"""The vendor's own examples (``fixtures/examples/``), as documented and as data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Example:
+    file: str
+    endpoint: str
+    kind: str
+    code: str | None
+    seed: str
+    text: str
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self.text)
+
+
+def load_examples(folder: Path) -> list[Example]:
+    """Every example listed in ``index.yaml``, with its verbatim text."""
+    index = yaml.safe_load((folder / "index.yaml").read_text(encoding="utf-8"))
+    return [
+        Example(e["file"], e["endpoint"], e["kind"], e.get("code"), str(e["seed"]), (folder / e["file"]).read_text(encoding="utf-8"))
+        for e in index["examples"]
+    ]

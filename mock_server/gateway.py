@@ -1,0 +1,183 @@
+"""The vendor-facing side: one ASGI app that serves every catalog route.
+
+The path of a request: Host + method + path -> route (404/405 otherwise); body or query ->
+parameters (400 otherwise); the endpoint's guards (authentication) and its request schema;
+its action; the envelope; in strict mode, the envelope against its response schema.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from .catalog import Catalog, CodeSpec, Endpoint, Route
+from .envelope import ApiError, Outcome, Rendered, render
+from .hosts import HostResolver
+from .ids import IdFactory
+from .routing import RouteMiss, RouteTable
+from .schemas import ContractSchemas
+from .validation import RequestChecker
+
+log = logging.getLogger("mock_server")
+
+JSON_TYPE = "application/json"
+
+
+@dataclass
+class Call:
+    """One vendor request as the guards and actions see it."""
+
+    endpoint: Endpoint
+    route: Route
+    host: str
+    params: dict[str, Any]
+    request: Request
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+Action = Callable[[Call], "Outcome | Awaitable[Outcome]"]
+Guard = Callable[[Call], "None | Awaitable[None]"]
+
+
+class StrictModeViolation(AssertionError):
+    """The mock was about to send something its own contract forbids."""
+
+
+class Gateway:
+    def __init__(
+        self,
+        catalog: Catalog,
+        contract: ContractSchemas,
+        ids: IdFactory,
+        actions: Mapping[str, Action],
+        guards: Mapping[str, Guard] | None = None,
+        *,
+        strict: bool = False,
+        max_body_bytes: int = 1 << 20,
+    ) -> None:
+        self.catalog = catalog
+        self.contract = contract
+        self.ids = ids
+        self.strict = strict
+        self.max_body_bytes = max_body_bytes
+        self.hosts = HostResolver(catalog.hosts, catalog.default_host)
+        self.routes = RouteTable(catalog.routes())
+        self.checker = RequestChecker(contract)
+        self.actions = {eid: _bind(actions, e.action, "action") for eid, e in catalog.endpoints.items()}
+        self.guards = {eid: (guards or {}).get(e.auth) for eid, e in catalog.endpoints.items()}
+        self.violations: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        host = self.hosts.resolve(request.headers.get("host"))
+        found = self.routes.match(host, request.method, request.url.path)
+        if isinstance(found, RouteMiss):
+            return self.miss(found)
+        endpoint = self.catalog.endpoints[found.endpoint_id]
+        try:
+            call = Call(endpoint, found, host, await self.read_params(request, endpoint), request)
+            outcome = await self.run(call)
+        except ApiError as err:
+            outcome = err.outcome
+        return self.respond(endpoint, outcome)
+
+    async def run(self, call: Call) -> Outcome:
+        guard = self.guards[call.endpoint.id]
+        if guard is not None:
+            await _maybe_await(guard(call))
+        self.checker.check(call.endpoint, call.route, call.params)
+        return await _maybe_await(self.actions[call.endpoint.id](call))
+
+    async def read_params(self, request: Request, endpoint: Endpoint) -> dict[str, Any]:
+        """Query parameters or a JSON object body; anything else is the documented HTTP 400."""
+        if endpoint.request_in == "query":
+            return {key: value for key, value in reversed(request.query_params.multi_items())}
+        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type != JSON_TYPE:
+            raise ApiError("CLIENT_ERROR", "bad_request", http_status=400)
+        body = await self._body(request)
+        try:
+            params = json.loads(body, parse_constant=_reject_constant)
+        except ValueError:
+            raise ApiError("CLIENT_ERROR", "bad_request", http_status=400) from None
+        if not isinstance(params, dict):
+            raise ApiError("CLIENT_ERROR", "bad_request", http_status=400)
+        return params
+
+    async def _body(self, request: Request) -> bytes:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise ApiError("CLIENT_ERROR", "payload_too_large", http_status=413)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise ApiError("CLIENT_ERROR", "payload_too_large", http_status=413)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def miss(self, miss: RouteMiss) -> Response:
+        key = "method_not_allowed" if miss.allowed else "not_found"
+        outcome = Outcome("CLIENT_ERROR", message=key, http_status=miss.status)
+        if miss.allowed:
+            outcome.headers["Allow"] = ", ".join(miss.allowed)
+        rendered = render(self.catalog.glossary_code("CLIENT_ERROR"), outcome, self.ids.hex16())
+        return _to_response(rendered)
+
+    def respond(self, endpoint: Endpoint, outcome: Outcome) -> Response:
+        try:
+            spec = self._spec(endpoint, outcome.code)
+            rendered = render(spec, outcome, self.ids.hex16())
+            if self.strict:
+                self._enforce(endpoint, rendered)
+        except (StrictModeViolation, KeyError) as exc:
+            return self._violation(str(exc))
+        return _to_response(rendered)
+
+    def _spec(self, endpoint: Endpoint, code: str) -> CodeSpec:
+        try:
+            return endpoint.code(code)
+        except KeyError:
+            raise StrictModeViolation(f"{endpoint.id} has no documented code {code}") from None
+
+    def _enforce(self, endpoint: Endpoint, rendered: Rendered) -> None:
+        problems = self.contract.response_problems(endpoint.id, rendered.body)
+        if problems:
+            raise StrictModeViolation(f"{endpoint.id} {rendered.body['code']} breaks its schema {problems[0]}")
+
+    def _violation(self, problem: str) -> Response:
+        self.violations.append(problem)
+        log.error("strict mode: %s", problem)
+        body = json.dumps({"mockError": "strict mode violation", "detail": problem})
+        return Response(body, status_code=500, media_type=JSON_TYPE)
+
+
+def _to_response(rendered: Rendered) -> Response:
+    return Response(rendered.encode(), status_code=rendered.status, headers=rendered.headers, media_type=JSON_TYPE)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+def _bind(table: Mapping[str, Action], name: str, kind: str) -> Action:
+    try:
+        return table[name]
+    except KeyError:
+        raise LookupError(f"the catalog names {kind} {name!r}, which the mock does not implement") from None

@@ -1,0 +1,46 @@
+"""Which documented host a request is for, from its ``Host`` header.
+
+The port is ignored; ``<prefix>.localhost`` stands for the documented host whose first label is
+``<prefix>`` (``my-api.localhost`` -> ``my-api.advance.ai``); anything else (127.0.0.1,
+localhost, an unknown name) is the default host, ``api.advance.ai``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_CACHE_LIMIT = 1024
+
+
+class HostResolver:
+    def __init__(self, hosts: Iterable[str], default: str) -> None:
+        self.hosts = frozenset(hosts)
+        self.default = default
+        self._by_label = {h.split(".", 1)[0]: h for h in self.hosts}
+        self._cache: dict[str, str] = {}
+
+    def resolve(self, header: str | None) -> str:
+        """The canonical host for a raw ``Host`` header value (memoised: headers repeat)."""
+        if header is None:
+            return self.default
+        found = self._cache.get(header)
+        if found is None:
+            found = self._resolve(header)
+            if len(self._cache) < _CACHE_LIMIT:
+                self._cache[header] = found
+        return found
+
+    def _resolve(self, header: str) -> str:
+        name = strip_port(header).lower().rstrip(".")
+        if name in self.hosts:
+            return name
+        if name.endswith(".localhost"):
+            return self._by_label.get(name[: -len(".localhost")], self.default)
+        return self.default
+
+
+def strip_port(header: str) -> str:
+    """``host:port`` -> ``host``; ``[::1]:80`` -> ``[::1]``."""
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0] if ":" in header else header

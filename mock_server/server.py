@@ -1,0 +1,74 @@
+"""Serving the app with uvicorn: in the foreground (the CLI) or in a thread (tests, pytest plugin)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from .settings import Settings
+
+
+def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicorn.Config:
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "off",
+        "server_header": False,
+        "timeout_graceful_shutdown": 3,
+    }
+    options.update(overrides)
+    return uvicorn.Config(app, **options)
+
+
+def base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class ThreadedServer:
+    """A real uvicorn server in a daemon thread, on a socket bound once (port 0: no rebind race)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings | None = None, startup_timeout: float = 10.0) -> None:
+        self.settings = settings or Settings(port=0)
+        self.config = uvicorn_config(app, self.settings)
+        self.startup_timeout = startup_timeout
+        self.url = ""
+        self.startup_seconds = 0.0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ThreadedServer:
+        began = time.perf_counter()
+        sock = self.config.bind_socket()
+        self.url = base_url(sock)
+        self._server = uvicorn.Server(self.config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + self.startup_timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the mock did not start on {self.url} within {self.startup_timeout} s")
+            time.sleep(0.005)
+        self.startup_seconds = time.perf_counter() - began
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,29 @@
+"""Everything a mock instance is started with; one frozen object, no globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of ``liveness-mock serve`` (and of the pytest plugin's in-process server).
+
+    host/port: where to listen (loopback unless told otherwise). seed: replays ids and random
+    draws. fixtures: extra fixture folders, read after the shipped one. strict: answer 500
+    instead of sending a response that breaks its schema.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    seed: int | None = None
+    fixtures: tuple[Path, ...] = field(default_factory=tuple)
+    strict: bool = False
+    max_body_bytes: int = 1 << 20
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK or self.host.startswith("127.")

@@ -1,0 +1,61 @@
+"""Shared fixtures: one real mock server (uvicorn on 127.0.0.1, strict mode) per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from mock_server.app import MockParts, create_app
+from mock_server.catalog import Catalog
+from mock_server.examples import Example, load_examples
+from mock_server.resources import fixtures_dir
+from mock_server.schemas import ContractSchemas
+from mock_server.server import ThreadedServer
+from mock_server.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR_DOCS = ROOT / "docs" / "vendor"
+
+
+@pytest.fixture(scope="session")
+def app() -> Starlette:
+    return create_app(Settings(port=0, strict=True, seed=20261122))
+
+
+@pytest.fixture(scope="session")
+def parts(app: Starlette) -> MockParts:
+    return app.state.mock  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def catalog(parts: MockParts) -> Catalog:
+    return parts.catalog
+
+
+@pytest.fixture(scope="session")
+def contract(parts: MockParts) -> ContractSchemas:
+    return parts.contract
+
+
+@pytest.fixture(scope="session")
+def examples() -> list[Example]:
+    return load_examples(fixtures_dir() / "examples")
+
+
+@pytest.fixture(scope="session")
+def server(app: Starlette) -> Iterator[ThreadedServer]:
+    with ThreadedServer(app, Settings(port=0)) as running:
+        yield running
+
+
+@pytest.fixture
+def http(server: ThreadedServer, parts: MockParts) -> Iterator[httpx.Client]:
+    """A client of the real server; the test fails if the mock broke its own contract meanwhile."""
+    parts.gateway.violations.clear()
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+    assert parts.gateway.violations == [], "strict mode caught responses that break their schema"
