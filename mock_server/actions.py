@@ -10,8 +10,8 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from .examples import Example
 from .envelope import Outcome
+from .examples import Example
 from .gateway import Action, Call
 
 

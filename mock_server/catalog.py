@@ -143,7 +143,9 @@ def _code(name: str, spec: Mapping[str, Any], *, from_glossary: bool, base: Code
     )
 
 
-def _endpoint(eid: str, spec: Mapping[str, Any], glossary: Mapping[str, CodeSpec], hosts: Mapping[str, Any]) -> Endpoint:
+def _endpoint(
+    eid: str, spec: Mapping[str, Any], glossary: Mapping[str, CodeSpec], hosts: Mapping[str, Any]
+) -> Endpoint:
     codes = {name: _code(name, c, from_glossary=False, base=glossary.get(name)) for name, c in spec["codes"].items()}
     for name in spec["glossary"]:
         if name not in glossary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free port (default 8080)")
     serve.add_argument("--seed", type=int, default=None, help="replay ids and random draws")
     serve.add_argument("--fixtures", type=Path, action="append", default=[], metavar="DIR", help="extra fixture folder")
-    serve.add_argument("--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema")
+    serve.add_argument(
+        "--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema"
+    )
     serve.set_defaults(run=_serve)
 
     routes = sub.add_parser("routes", help="print every (host, method, path) served")
@@ -45,11 +48,17 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .server import base_url, uvicorn_config
 
-    settings = Settings(host=args.host, port=args.port, seed=args.seed, fixtures=tuple(args.fixtures), strict=args.strict)
+    settings = Settings(
+        host=args.host, port=args.port, seed=args.seed, fixtures=tuple(args.fixtures), strict=args.strict
+    )
     app = create_app(settings)
     config = uvicorn_config(app, settings)
     sock = config.bind_socket()
     print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
+    # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
+    # quiet so a requested stop ends with status 0 rather than a traceback or -15.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: None)
     uvicorn.Server(config).run(sockets=[sock])
     print("liveness-mock stopped", flush=True)
     return 0

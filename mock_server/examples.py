@@ -28,6 +28,13 @@ def load_examples(folder: Path) -> list[Example]:
     """Every example listed in ``index.yaml``, with its verbatim text."""
     index = yaml.safe_load((folder / "index.yaml").read_text(encoding="utf-8"))
     return [
-        Example(e["file"], e["endpoint"], e["kind"], e.get("code"), str(e["seed"]), (folder / e["file"]).read_text(encoding="utf-8"))
+        Example(
+            e["file"],
+            e["endpoint"],
+            e["kind"],
+            e.get("code"),
+            str(e["seed"]),
+            (folder / e["file"]).read_text(encoding="utf-8"),
+        )
         for e in index["examples"]
     ]

@@ -44,7 +44,7 @@ class Call:
 
 
 Action = Callable[[Call], "Outcome | Awaitable[Outcome]"]
-Guard = Callable[[Call], "None | Awaitable[None]"]
+Guard = Callable[[Call], "Awaitable[None] | None"]
 
 
 class StrictModeViolation(AssertionError):
@@ -98,7 +98,8 @@ class Gateway:
         if guard is not None:
             await _maybe_await(guard(call))
         self.checker.check(call.endpoint, call.route, call.params)
-        return await _maybe_await(self.actions[call.endpoint.id](call))
+        outcome: Outcome = await _maybe_await(self.actions[call.endpoint.id](call))
+        return outcome
 
     async def read_params(self, request: Request, endpoint: Endpoint) -> dict[str, Any]:
         """Query parameters or a JSON object body; anything else is the documented HTTP 400."""

@@ -122,7 +122,8 @@ class OpenApiBuilder:
         body.pop("$schema", None)
         for key, definition in body.pop("definitions", {}).items():
             self.components.setdefault(key, _rewrite(definition))
-        return _rewrite(body)
+        hoisted: Schema = _rewrite(body)
+        return hoisted
 
 
 def _rewrite(node: Any) -> Any:
@@ -133,7 +134,7 @@ def _rewrite(node: Any) -> Any:
     out = {}
     for key, value in node.items():
         if key == "$ref" and isinstance(value, str) and value.startswith(_REF_PREFIX):
-            out[key] = _COMPONENTS + value[len(_REF_PREFIX):]
+            out[key] = _COMPONENTS + value[len(_REF_PREFIX) :]
         elif key in ("enum", "const"):
             out[key] = value
         else:

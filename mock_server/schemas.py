@@ -44,7 +44,7 @@ class SchemaStore:
     def bundle(self, schema: Schema, base: str = "") -> Schema:
         """A self-contained copy of ``schema`` whose refs resolve relative to file ``base``."""
         definitions: dict[str, Schema] = {}
-        body = self._inline(copy.deepcopy(schema), base, definitions)
+        body: Schema = self._inline(copy.deepcopy(schema), base, definitions)
         body.pop("$id", None)
         body.pop("definitions", None)
         body["$schema"] = DRAFT7
@@ -97,7 +97,9 @@ class ContractSchemas:
     def __init__(self, catalog: Catalog, store: SchemaStore) -> None:
         self.catalog = catalog
         self.store = store
-        self.requests: dict[str, Schema] = {eid: store.bundle_file(e.request_schema) for eid, e in catalog.endpoints.items()}
+        self.requests: dict[str, Schema] = {
+            eid: store.bundle_file(e.request_schema) for eid, e in catalog.endpoints.items()
+        }
         self.responses: dict[tuple[str, str], Schema] = {
             (eid, code): self._response(e, code) for eid, e in catalog.endpoints.items() for code in e.codes
         }

@@ -63,4 +63,4 @@ def _is_empty(schema: Mapping[str, Any], error: ValidationError, path: tuple[str
 def _prefix_matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
     if len(pattern) > len(path):
         return False
-    return all(p == "*" or p == q for p, q in zip(pattern, path))
+    return all(p in ("*", q) for p, q in zip(pattern, path, strict=False))

@@ -51,7 +51,10 @@ def test_every_endpoint_can_answer_the_codes_the_gateway_raises(catalog: Catalog
 def test_errors_are_free_and_success_pricing_follows_the_docs(catalog: Catalog) -> None:
     for endpoint in catalog.endpoints.values():
         for code, spec in endpoint.codes.items():
-            assert spec.pricing == ("PAY" if (endpoint.id, code) == ("liveness_detection", "SUCCESS") else "FREE"), (endpoint.id, code)
+            assert spec.pricing == ("PAY" if (endpoint.id, code) == ("liveness_detection", "SUCCESS") else "FREE"), (
+                endpoint.id,
+                code,
+            )
 
 
 def test_a_broken_catalog_names_file_and_place(tmp_path) -> None:  # type: ignore[no-untyped-def]

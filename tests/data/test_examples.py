@@ -66,7 +66,9 @@ def test_every_example_of_the_advance_docs_is_in_the_fixtures(source: str) -> No
 
 
 @pytest.mark.parametrize("example", RESPONSES, ids=lambda e: e.file)
-def test_each_response_example_fits_the_schema_of_its_endpoint_and_code(example: Example, contract: ContractSchemas) -> None:
+def test_each_response_example_fits_the_schema_of_its_endpoint_and_code(
+    example: Example, contract: ContractSchemas
+) -> None:
     assert example.body["code"] == example.code
     assert contract.response_problems(example.endpoint, example.body) == []
 
@@ -94,7 +96,14 @@ def broken(body: dict[str, Any], how: str) -> dict[str, Any]:
     return body
 
 
-BREAKAGES = ["missing_field", "wrong_type", "undocumented_code", "too_long_transaction_id", "unknown_pricing", "extra_field"]
+BREAKAGES = [
+    "missing_field",
+    "wrong_type",
+    "undocumented_code",
+    "too_long_transaction_id",
+    "unknown_pricing",
+    "extra_field",
+]
 
 
 @pytest.mark.parametrize("how", BREAKAGES)
@@ -120,7 +129,9 @@ def test_a_broken_example_is_rejected(example: Example, how: str, contract: Cont
         ("get_result.NO_FACE_DETECTED.1.json", "score", 80),
     ],
 )
-def test_a_data_field_of_the_wrong_type_or_range_is_rejected(file: str, field: str, value: Any, contract: ContractSchemas) -> None:
+def test_a_data_field_of_the_wrong_type_or_range_is_rejected(
+    file: str, field: str, value: Any, contract: ContractSchemas
+) -> None:
     example = next(e for e in EXAMPLES if e.file == file)
     body = copy.deepcopy(example.body)
     body["data"][field] = value

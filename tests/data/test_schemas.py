@@ -1,0 +1,97 @@
+"""Every schema is valid draft-07, bundles into a self-contained document, and can generate data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+
+from mock_server.resources import schemas_dir
+from mock_server.schemas import ContractSchemas, SchemaError, SchemaStore
+
+FILES = sorted(p.relative_to(schemas_dir()).as_posix() for p in schemas_dir().rglob("*.json"))
+
+
+@pytest.mark.parametrize("rel", FILES)
+def test_each_schema_file_is_valid_draft_07(rel: str) -> None:
+    schema = json.loads((schemas_dir() / rel).read_text())
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+
+
+def refs_of(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [r for v in node.values() for r in refs_of(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in refs_of(v)]
+    return []
+
+
+def test_bundles_only_refer_inside_themselves(contract: ContractSchemas) -> None:
+    for schema in [*contract.requests.values(), *contract.responses.values()]:
+        for ref in refs_of(schema):
+            assert ref.startswith("#/definitions/") and ref.split("/")[-1] in schema["definitions"]
+
+
+def test_an_unsupported_ref_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"properties": {"x": {"$ref": "b.json#/properties/y"}}}))
+    with pytest.raises(SchemaError, match=r"a.json: unsupported \$ref 'b.json#/properties/y'"):
+        SchemaStore(tmp_path).bundle_file("a.json")
+
+
+def test_a_dangling_ref_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"properties": {"x": {"$ref": "#/definitions/nope"}}}))
+    with pytest.raises(SchemaError, match="points at nothing"):
+        SchemaStore(tmp_path).bundle_file("a.json")
+
+
+def test_a_malformed_schema_file_names_its_line(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{\n  "type": "object",\n}')
+    with pytest.raises(SchemaError, match=r"a.json: line 3"):
+        SchemaStore(tmp_path)
+
+
+ENDPOINTS = [
+    "token_authentication",
+    "configure_ui",
+    "get_token",
+    "get_result",
+    "pii_clear_data",
+    "generate_url",
+    "liveness_detection",
+    "get_video",
+]
+GENERATION = settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+
+
+@pytest.mark.parametrize("endpoint_id", ENDPOINTS)
+@GENERATION
+@given(data=st.data())
+def test_hypothesis_jsonschema_generates_valid_requests(
+    contract: ContractSchemas, endpoint_id: str, data: st.DataObject
+) -> None:
+    value = data.draw(from_schema(contract.requests[endpoint_id]))
+    assert contract.request_validator(endpoint_id).is_valid(value)
+
+
+@pytest.mark.parametrize("endpoint_id", ENDPOINTS)
+@GENERATION
+@given(data=st.data())
+def test_hypothesis_jsonschema_generates_valid_success_responses(
+    contract: ContractSchemas, endpoint_id: str, data: st.DataObject
+) -> None:
+    body = data.draw(from_schema(contract.responses[(endpoint_id, "SUCCESS")]))
+    assert contract.response_problems(endpoint_id, body) == []
+
+
+def test_the_endpoint_list_here_is_the_catalog(contract: ContractSchemas) -> None:
+    assert sorted(ENDPOINTS) == sorted(contract.requests)

@@ -1,0 +1,90 @@
+"""The command line: routes, openapi, and serve as a real process (URL line, loopback, clean stop)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from mock_server.catalog import Catalog
+from mock_server.cli import main
+
+from .conftest import ROOT
+
+
+def test_routes_prints_every_catalog_route(catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes"]) == 0
+    rows = {tuple(line.split()[:3]) for line in capsys.readouterr().out.splitlines()}
+    assert rows == {(r.host, r.method, r.path) for r in catalog.routes()}
+
+
+def test_openapi_prints_json_and_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    assert main(["openapi"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert main(["openapi", "--format", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == as_json
+
+
+@pytest.fixture
+def serve() -> Iterator[subprocess.Popen[str]]:
+    with subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--seed", "7"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        yield process
+        if process.poll() is None:
+            process.kill()
+
+
+def test_serve_prints_its_url_serves_and_stops_on_sigterm(serve: subprocess.Popen[str]) -> None:
+    assert serve.stdout is not None
+    line = serve.stdout.readline()
+    assert line.startswith("liveness-mock") and "serving on http://127.0.0.1:" in line
+    url = line.split("serving on ", 1)[1].split()[0]
+    response = httpx.post(f"{url}/openapi/liveness/v4/h5/get-result", json={"signatureId": "x"}, timeout=5)
+    assert response.json()["code"] == "SUCCESS"
+    began = time.monotonic()
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(timeout=10) == 0
+    assert time.monotonic() - began < 5
+    assert "liveness-mock stopped" in serve.stdout.read()
+
+
+def test_serve_with_the_same_seed_replays_transaction_ids() -> None:
+    def first_ids() -> list[str]:
+        with subprocess.Popen(
+            [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--seed", "42"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        ) as process:
+            try:
+                assert process.stdout is not None
+                url = process.stdout.readline().split("serving on ", 1)[1].split()[0]
+                post = lambda: httpx.post(f"{url}/openapi/liveness/v4/h5/get-result", json={}, timeout=5)  # noqa: E731
+                return [post().json()["transactionId"] for _ in range(3)]
+            finally:
+                process.terminate()
+
+    assert first_ids() == first_ids()
+
+
+def test_an_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["fly"])
+    assert exited.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err

@@ -1,0 +1,66 @@
+"""The generated OpenAPI 3.1 document is valid and says what the catalog says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from mock_server.catalog import Catalog
+from mock_server.examples import Example
+from mock_server.openapi import OpenApiBuilder
+from mock_server.schemas import ContractSchemas
+
+
+@pytest.fixture(scope="module")
+def document(catalog: Catalog, contract: ContractSchemas, examples: list[Example]) -> dict[str, Any]:
+    return OpenApiBuilder(catalog, contract, examples).build()
+
+
+def test_the_document_validates_as_openapi_3_1(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_every_route_is_an_operation_with_its_hosts_as_servers(document: dict[str, Any], catalog: Catalog) -> None:
+    for route in catalog.routes():
+        item = document["paths"][route.path]
+        assert f"https://{route.host}" in [s["url"] for s in item["servers"]]
+        assert route.method.lower() in item
+
+
+def test_one_server_per_regional_host(document: dict[str, Any], catalog: Catalog) -> None:
+    assert [s["url"] for s in document["servers"]] == [f"https://{h}" for h in catalog.hosts]
+
+
+def test_operation_ids_are_unique(document: dict[str, Any]) -> None:
+    ids = [op["operationId"] for item in document["paths"].values() for key, op in item.items() if key != "servers"]
+    assert len(ids) == len(set(ids))
+
+
+def test_refs_all_resolve_inside_the_document(document: dict[str, Any]) -> None:
+    refs: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.append(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    names = document["components"]["schemas"]
+    assert refs and all(r.startswith("#/components/schemas/") and r.rsplit("/", 1)[1] in names for r in refs)
+
+
+def test_schemathesis_loads_every_operation(document: dict[str, Any]) -> None:
+    import schemathesis
+
+    schema = schemathesis.openapi.from_dict(document)
+    loaded = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
+    expected = {(m.upper(), p) for p, item in document["paths"].items() for m in item if m != "servers"}
+    assert loaded == expected and len(loaded) == 16

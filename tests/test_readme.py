@@ -1,0 +1,36 @@
+"""The README tells the truth: its routes table is the catalog, its test command is CI's."""
+
+from __future__ import annotations
+
+from mock_server.catalog import Catalog
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_endpoints_table_is_the_catalog(catalog: Catalog) -> None:
+    section = README.split("## Endpoints and hosts", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip().strip("|").split("|") for line in section.splitlines() if line.startswith("| ")]
+    header = [c.strip() for c in rows[0]]
+    labels = header[3:]
+    served = set()
+    for row in rows[1:]:
+        cells = [c.strip() for c in row]
+        path = cells[2].strip("`")
+        served |= {
+            (f"{label}.advance.ai", cells[1], path)
+            for label, mark in zip(labels, cells[3:], strict=True)
+            if mark == "✓"
+        }
+    assert served == {(r.host, r.method, r.path) for r in catalog.routes()}
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    first_screen = README.split("---", 1)[0]
+    assert "bash scripts/test.sh" in first_screen
+    assert "exec bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_readme_start_command_uses_the_console_script() -> None:
+    assert ".venv/bin/liveness-mock serve" in README.split("---", 1)[0]
