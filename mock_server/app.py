@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount
 
+from .accounts import Accounts, load_accounts
 from .actions import example_actions
+from .admin import clock_routes, reset_routes
 from .catalog import Catalog, load_catalog
+from .clock import MockClock
 from .examples import load_examples
 from .gateway import Gateway
 from .ids import IdFactory
@@ -25,7 +31,15 @@ class MockParts:
     catalog: Catalog
     contract: ContractSchemas
     ids: IdFactory
+    clock: MockClock
+    accounts: Accounts
     gateway: Gateway
+    resets: list[Callable[[], None]] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """Back to the state of a fresh start (same seed, same fixtures)."""
+        for reset_one in self.resets:
+            reset_one()
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -33,8 +47,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     catalog = load_catalog(schemas_dir())
     contract = load_contract(catalog, schemas_dir())
     ids = IdFactory(settings.seed)
+    clock = MockClock(settings.clock_ms)
+    accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     actions = example_actions(load_examples(fixtures_dir() / "examples"))
     gateway = Gateway(catalog, contract, ids, actions, strict=settings.strict, max_body_bytes=settings.max_body_bytes)
-    app = Starlette(routes=[Mount("", app=gateway)])
-    app.state.mock = MockParts(settings, catalog, contract, ids, gateway)
+    parts = MockParts(settings, catalog, contract, ids, clock, accounts, gateway)
+    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset]
+    admin: list[BaseRoute] = [*clock_routes(clock), *reset_routes(parts.resets)]
+    app = Starlette(
+        routes=[Mount("/__admin", routes=admin), Mount("", app=gateway)],
+        exception_handlers={404: _admin_not_found, 405: _admin_not_found},
+    )
+    app.state.mock = parts
     return app
+
+
+async def _admin_not_found(request: Request, exc: Exception) -> JSONResponse:
+    status = getattr(exc, "status_code", 404)
+    return JSONResponse({"error": f"no admin route {request.method} {request.url.path}"}, status_code=status)

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema"
     )
+    serve.add_argument(
+        "--clock-ms", type=int, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
+    )
     serve.set_defaults(run=_serve)
 
     routes = sub.add_parser("routes", help="print every (host, method, path) served")
@@ -49,7 +52,12 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import base_url, uvicorn_config
 
     settings = Settings(
-        host=args.host, port=args.port, seed=args.seed, fixtures=tuple(args.fixtures), strict=args.strict
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        fixtures=tuple(args.fixtures),
+        strict=args.strict,
+        clock_ms=args.clock_ms,
     )
     app = create_app(settings)
     config = uvicorn_config(app, settings)

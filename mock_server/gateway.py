@@ -1,8 +1,12 @@
 """The vendor-facing side: one ASGI app that serves every catalog route.
 
 The path of a request: Host + method + path -> route (404/405 otherwise); body or query ->
-parameters (400 otherwise); the endpoint's guards (authentication) and its request schema;
-its action; the envelope; in strict mode, the envelope against its response schema.
+parameters (400 otherwise); interceptors (scenarios, faults: they may answer instead); the
+endpoint's guard (authentication) and its request schema; its action; the envelope; in strict
+mode, the envelope against its response schema.
+
+What was decided along the way (endpoint, host, code, and whatever interceptors and guards
+note) is written to ``scope["mock"]`` for the request journal.
 """
 
 from __future__ import annotations
@@ -10,14 +14,15 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .accounts import Account
 from .catalog import Catalog, CodeSpec, Endpoint, Route
 from .envelope import ApiError, Outcome, Rendered, render
 from .hosts import HostResolver
@@ -33,18 +38,25 @@ JSON_TYPE = "application/json"
 
 @dataclass
 class Call:
-    """One vendor request as the guards and actions see it."""
+    """One vendor request as interceptors, guards and actions see it.
+
+    ``notes`` is the request's journal record (``scope["mock"]``): write what you decided there.
+    """
 
     endpoint: Endpoint
     route: Route
     host: str
     params: dict[str, Any]
     request: Request
-    context: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, Any] = field(default_factory=dict)
+    account: Account | None = None
 
 
 Action = Callable[[Call], "Outcome | Awaitable[Outcome]"]
 Guard = Callable[[Call], "Awaitable[None] | None"]
+# An interceptor may answer instead of the endpoint: with an Outcome (a documented code) or with
+# a raw ASGI app (a fault: a reset connection, a truncated body, a gateway page...).
+Interceptor = Callable[[Call], "Awaitable[Outcome | ASGIApp | None] | Outcome | ASGIApp | None"]
 
 
 class StrictModeViolation(AssertionError):
@@ -59,6 +71,7 @@ class Gateway:
         ids: IdFactory,
         actions: Mapping[str, Action],
         guards: Mapping[str, Guard] | None = None,
+        interceptors: Sequence[Interceptor] = (),
         *,
         strict: bool = False,
         max_body_bytes: int = 1 << 20,
@@ -73,25 +86,39 @@ class Gateway:
         self.checker = RequestChecker(contract)
         self.actions = {eid: _bind(actions, e.action, "action") for eid, e in catalog.endpoints.items()}
         self.guards = {eid: (guards or {}).get(e.auth) for eid, e in catalog.endpoints.items()}
+        self.interceptors = list(interceptors)
         self.violations: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        response = await self.handle(request)
+        notes: dict[str, Any] = scope.setdefault("mock", {})
+        response = await self.handle(Request(scope, receive), notes)
         await response(scope, receive, send)
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: Request, notes: dict[str, Any]) -> ASGIApp:
         host = self.hosts.resolve(request.headers.get("host"))
+        notes["host"] = host
         found = self.routes.match(host, request.method, request.url.path)
         if isinstance(found, RouteMiss):
-            return self.miss(found)
+            notes["miss"] = found
+            return self.miss(found, notes)
         endpoint = self.catalog.endpoints[found.endpoint_id]
+        notes["endpoint"] = endpoint.id
         try:
-            call = Call(endpoint, found, host, await self.read_params(request, endpoint), request)
-            outcome = await self.run(call)
+            call = Call(endpoint, found, host, await self.read_params(request, endpoint), request, notes)
+            answer = await self.intercept(call)
+            if answer is not None and not isinstance(answer, Outcome):
+                return answer
+            outcome = answer or await self.run(call)
         except ApiError as err:
             outcome = err.outcome
-        return self.respond(endpoint, outcome)
+        return self.respond(endpoint, outcome, notes)
+
+    async def intercept(self, call: Call) -> Outcome | ASGIApp | None:
+        for interceptor in self.interceptors:
+            answer = await _maybe_await(interceptor(call))
+            if answer is not None:
+                return answer  # type: ignore[no-any-return]
+        return None
 
     async def run(self, call: Call) -> Outcome:
         guard = self.guards[call.endpoint.id]
@@ -129,22 +156,25 @@ class Gateway:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def miss(self, miss: RouteMiss) -> Response:
+    def miss(self, miss: RouteMiss, notes: dict[str, Any]) -> Response:
         key = "method_not_allowed" if miss.allowed else "not_found"
         outcome = Outcome("CLIENT_ERROR", message=key, http_status=miss.status)
         if miss.allowed:
             outcome.headers["Allow"] = ", ".join(miss.allowed)
         rendered = render(self.catalog.glossary_code("CLIENT_ERROR"), outcome, self.ids.hex16())
+        notes["code"] = "CLIENT_ERROR"
         return _to_response(rendered)
 
-    def respond(self, endpoint: Endpoint, outcome: Outcome) -> Response:
+    def respond(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Response:
         try:
             spec = self._spec(endpoint, outcome.code)
             rendered = render(spec, outcome, self.ids.hex16())
             if self.strict:
                 self._enforce(endpoint, rendered)
         except (StrictModeViolation, KeyError) as exc:
+            notes["code"] = "MOCK_ERROR"
             return self._violation(str(exc))
+        notes["code"] = spec.name
         return _to_response(rendered)
 
     def _spec(self, endpoint: Endpoint, code: str) -> CodeSpec:

@@ -14,7 +14,8 @@ class Settings:
 
     host/port: where to listen (loopback unless told otherwise). seed: replays ids and random
     draws. fixtures: extra fixture folders, read after the shipped one. strict: answer 500
-    instead of sending a response that breaks its schema.
+    instead of sending a response that breaks its schema. clock_ms: start the mock clock there
+    (it then ticks with the wall clock).
     """
 
     host: str = "127.0.0.1"
@@ -22,6 +23,7 @@ class Settings:
     seed: int | None = None
     fixtures: tuple[Path, ...] = field(default_factory=tuple)
     strict: bool = False
+    clock_ms: int | None = None
     max_body_bytes: int = 1 << 20
 
     @property

@@ -1,0 +1,37 @@
+"""The mock clock: wall time plus an offset that tests move, so expiry never waits in real time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+def wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class MockClock:
+    """Ticks with the wall clock; ``set`` and ``advance`` shift it. Every expiry reads ``now_ms``."""
+
+    def __init__(self, start_ms: int | None = None, wall: Callable[[], int] = wall_ms) -> None:
+        self._wall = wall
+        self._start_ms = start_ms
+        self._offset = 0
+        self.reset()
+
+    def now_ms(self) -> int:
+        return self._wall() + self._offset
+
+    def wall_ms(self) -> int:
+        """Real time, which clients sign with even after a test moved the mock clock."""
+        return self._wall()
+
+    def set(self, now_ms: int) -> None:
+        self._offset = now_ms - self._wall()
+
+    def advance(self, delta_ms: int) -> None:
+        self._offset += delta_ms
+
+    def reset(self) -> None:
+        """Back to how it started: the wall clock, or ``start_ms`` from now on."""
+        self._offset = 0 if self._start_ms is None else self._start_ms - self._wall()
