@@ -18,6 +18,7 @@ from .clock import MockClock
 from .examples import load_examples
 from .gateway import Gateway
 from .ids import IdFactory
+from .media import MediaLibrary, MediaLinks
 from .resources import fixtures_dir, schemas_dir
 from .schemas import ContractSchemas, load_contract
 from .settings import Settings
@@ -33,6 +34,7 @@ class MockParts:
     ids: IdFactory
     clock: MockClock
     accounts: Accounts
+    media: MediaLinks
     gateway: Gateway
     resets: list[Callable[[], None]] = field(default_factory=list)
 
@@ -51,11 +53,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     actions = example_actions(load_examples(fixtures_dir() / "examples"))
     gateway = Gateway(catalog, contract, ids, actions, strict=settings.strict, max_body_bytes=settings.max_body_bytes)
-    parts = MockParts(settings, catalog, contract, ids, clock, accounts, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset]
+    media = MediaLinks(MediaLibrary(fixtures_dir() / "media"), clock, ids)
+    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, gateway)
+    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset]
     admin: list[BaseRoute] = [*clock_routes(clock), *reset_routes(parts.resets)]
     app = Starlette(
-        routes=[Mount("/__admin", routes=admin), Mount("", app=gateway)],
+        routes=[Mount("/__admin", routes=admin), *media.routes(), Mount("", app=gateway)],
         exception_handlers={404: _admin_not_found, 405: _admin_not_found},
     )
     app.state.mock = parts

@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--clock-ms", type=int, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
     )
+    serve.add_argument("--public-url", default=None, metavar="URL", help="base URL of the links the mock hands out")
     serve.set_defaults(run=_serve)
 
     routes = sub.add_parser("routes", help="print every (host, method, path) served")
@@ -58,6 +59,7 @@ def _serve(args: argparse.Namespace) -> int:
         fixtures=tuple(args.fixtures),
         strict=args.strict,
         clock_ms=args.clock_ms,
+        public_url=args.public_url,
     )
     app = create_app(settings)
     config = uvicorn_config(app, settings)

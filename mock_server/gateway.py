@@ -72,6 +72,7 @@ class Gateway:
         actions: Mapping[str, Action],
         guards: Mapping[str, Guard] | None = None,
         interceptors: Sequence[Interceptor] = (),
+        checks: Sequence[Guard] = (),
         *,
         strict: bool = False,
         max_body_bytes: int = 1 << 20,
@@ -87,6 +88,7 @@ class Gateway:
         self.actions = {eid: _bind(actions, e.action, "action") for eid, e in catalog.endpoints.items()}
         self.guards = {eid: (guards or {}).get(e.auth) for eid, e in catalog.endpoints.items()}
         self.interceptors = list(interceptors)
+        self.checks = list(checks)
         self.violations: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -124,6 +126,8 @@ class Gateway:
         guard = self.guards[call.endpoint.id]
         if guard is not None:
             await _maybe_await(guard(call))
+        for check in self.checks:  # after authentication: call.account is known (rate limits, quotas)
+            await _maybe_await(check(call))
         self.checker.check(call.endpoint, call.route, call.params)
         outcome: Outcome = await _maybe_await(self.actions[call.endpoint.id](call))
         return outcome

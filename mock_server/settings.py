@@ -15,7 +15,8 @@ class Settings:
     host/port: where to listen (loopback unless told otherwise). seed: replays ids and random
     draws. fixtures: extra fixture folders, read after the shipped one. strict: answer 500
     instead of sending a response that breaks its schema. clock_ms: start the mock clock there
-    (it then ticks with the wall clock).
+    (it then ticks with the wall clock). public_url: the base URL clients reach the mock at, for
+    the links it hands out (default: the address of the socket each request came in on).
     """
 
     host: str = "127.0.0.1"
@@ -24,6 +25,7 @@ class Settings:
     fixtures: tuple[Path, ...] = field(default_factory=tuple)
     strict: bool = False
     clock_ms: int | None = None
+    public_url: str | None = None
     max_body_bytes: int = 1 << 20
 
     @property
