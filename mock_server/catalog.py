@@ -82,6 +82,7 @@ class Endpoint:
     errors: ErrorMap
     codes: Mapping[str, CodeSpec]
     glossary: tuple[str, ...]
+    billable: bool = False
 
     def code(self, name: str) -> CodeSpec:
         try:
@@ -172,6 +173,7 @@ def _endpoint(
         errors=error_map,
         codes=codes,
         glossary=tuple(spec["glossary"]),
+        billable=spec.get("billable", False),
     )
 
 
