@@ -19,7 +19,7 @@ MAX_RETRY_AFTER_S = 60.0
 _SECONDS = re.compile(r"^\s*:?\s*(\d+(?:\.\d+)?)\s*s?\s*$", re.IGNORECASE)
 
 
-class BudgetExhausted(pytest.skip.Exception):
+class BudgetExhausted(pytest.skip.Exception):  # type: ignore[misc,name-defined]
     """A budget is used up: the test is skipped (hypothesis re-raises skips without shrinking)."""
 
 

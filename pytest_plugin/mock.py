@@ -102,7 +102,9 @@ class LivenessMock:
         try:
             response = self.admin.request(method, path, json=body)
         except httpx.HTTPError as exc:
-            raise MockAdminError(f"{method} {self.url}/__admin{path}: {exc!r}; is a liveness-mock running there?") from None
+            raise MockAdminError(
+                f"{method} {self.url}/__admin{path}: {exc!r}; is a liveness-mock running there?"
+            ) from None
         if response.status_code >= 400:
             raise MockAdminError(f"{method} /__admin{path} answered HTTP {response.status_code}: {response.text}")
         return response.json()

@@ -11,24 +11,26 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 
 TARGETS = ("mock", "sandbox")
 DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY = "sampleaccesskey", "samplesecretkey"  # the mock's default account
+T = TypeVar("T", int, float)
 ENV_ACCESS_KEY, ENV_SECRET_KEY = "LIVENESS_ACCESS_KEY", "LIVENESS_SECRET_KEY"
 # A real sandbox is paid and rate limited: without limits given, stay well inside them.
-SANDBOX_DEFAULTS = {"max_calls": 500, "max_billable": 10, "rate": 5.0}
+SANDBOX_DEFAULTS = {"max_calls": 500.0, "max_billable": 10.0, "rate": 5.0}
 
-_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
-    ("target", "mock", str, "Where the liveness API is: the in-process mock or a sandbox (mock|sandbox)"),
-    ("base_url", "", str, "Reach every regional host at this URL, with the Host header set (a mock process)"),
-    ("host_map", "", str, "Regional host to its own base URL: HOST=URL[,HOST=URL...] (a real sandbox)"),
-    ("max_calls", "", int, "Stop calling the API after N requests (sandbox default 500)"),
-    ("max_billable", "", int, "Stop calling endpoints that may charge after N answers priced PAY (sandbox default 10)"),
-    ("rate", "", float, "At most N requests per second (sandbox default 5; the mock: no limit)"),
-)
+_HELP = {
+    "target": "Where the liveness API is: the in-process mock or a sandbox (mock|sandbox)",
+    "base_url": "Reach every regional host at this URL, with the Host header set (a mock process)",
+    "host_map": "Regional host to its own base URL: HOST=URL[,HOST=URL...] (a real sandbox)",
+    "max_calls": "Stop calling the API after N requests (sandbox default 500)",
+    "max_billable": "Stop calling endpoints that may charge after N answers priced PAY (sandbox default 10)",
+    "rate": "At most N requests per second (sandbox default 5; the mock: no limit)",
+}
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,8 @@ class LivenessOptions:
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("liveness", "liveness-mock contract kit")
-    for name, _, _, help_text in _OPTIONS:
-        flag = "--liveness-" + name.replace("_", "-")
-        group.addoption(flag, dest=f"liveness_{name}", default=None, help=help_text)
+    for name, help_text in _HELP.items():
+        group.addoption("--liveness-" + name.replace("_", "-"), dest=f"liveness_{name}", default=None, help=help_text)
         parser.addini(f"liveness_{name}", help_text, default="")
     parser.addini("liveness_access_key", f"Access key of the sandbox account (env {ENV_ACCESS_KEY} wins)", default="")
     parser.addini("liveness_secret_key", f"Secret key of the sandbox account (env {ENV_SECRET_KEY} wins)", default="")
@@ -78,23 +79,25 @@ def add_options(parser: pytest.Parser) -> None:
 
 def read_options(config: pytest.Config) -> LivenessOptions:
     """The options of this run, checked: a mistake is a usage error before any test runs."""
-    raw = {name: _value(config, name, kind, default) for name, default, kind, _ in _OPTIONS}
-    if raw["target"] not in TARGETS:
-        raise pytest.UsageError(f"--liveness-target must be one of {', '.join(TARGETS)}, not {raw['target']!r}")
-    if raw["target"] == "sandbox":
-        raw = {k: (SANDBOX_DEFAULTS[k] if v is None and k in SANDBOX_DEFAULTS else v) for k, v in raw.items()}
+    target = _text(config, "target") or "mock"
+    if target not in TARGETS:
+        raise pytest.UsageError(f"--liveness-target must be one of {', '.join(TARGETS)}, not {target!r}")
+    sandbox = target == "sandbox"
     key, secret = _credential(config, ENV_ACCESS_KEY, "access"), _credential(config, ENV_SECRET_KEY, "secret")
-    if raw["target"] == "mock" and not (key or secret):
+    if not sandbox and not (key or secret):
         key, secret = DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
+    base_url = _text(config, "base_url")
+    max_calls, max_billable = _number(config, "max_calls", int), _number(config, "max_billable", int)
+    rate = _number(config, "rate", float)
     return LivenessOptions(
-        target=raw["target"],
-        base_url=_url(raw["base_url"], "--liveness-base-url") if raw["base_url"] else None,
-        host_map=parse_host_map(raw["host_map"] or ""),
+        target=target,
+        base_url=_url(base_url, "--liveness-base-url") if base_url else None,
+        host_map=parse_host_map(_text(config, "host_map")),
         access_key=key,
         secret_key=secret,
-        max_calls=raw["max_calls"],
-        max_billable=raw["max_billable"],
-        rate=raw["rate"],
+        max_calls=int(SANDBOX_DEFAULTS["max_calls"]) if max_calls is None and sandbox else max_calls,
+        max_billable=int(SANDBOX_DEFAULTS["max_billable"]) if max_billable is None and sandbox else max_billable,
+        rate=SANDBOX_DEFAULTS["rate"] if rate is None and sandbox else rate,
     )
 
 
@@ -110,9 +113,14 @@ def parse_host_map(text: str) -> dict[str, str]:
     return mapping
 
 
-def _value(config: pytest.Config, name: str, kind: type, default: str) -> object:
+def _text(config: pytest.Config, name: str) -> str:
+    """The command line value, else the ini value, else empty."""
     given = config.getoption(f"liveness_{name}")
-    text = str(given if given is not None else config.getini(f"liveness_{name}") or default).strip()
+    return str(given if given is not None else config.getini(f"liveness_{name}") or "").strip()
+
+
+def _number(config: pytest.Config, name: str, kind: type[T]) -> T | None:
+    text = _text(config, name)
     if not text:
         return None
     try:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .client import LivenessClient
     from .guard import Budget, Pacer
     from .mock import LivenessMock, ScenarioControl
+    from .target import Credentials
 
 MOCK_ONLY = "mock-only: needs the mock's admin API, and the target is a sandbox"
 SANDBOX_RETRIES = 3
@@ -46,8 +47,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "liveness_contract: a contract test that runs unchanged on the mock and a sandbox")
+    if config.getoption("hypothesis_profile", None) in ("mock", "sandbox"):
+        from .profiles import register  # before hypothesis' own plugin loads the named profile
+
+        register()
+    config.addinivalue_line(
+        "markers", "liveness_contract: a contract test that runs unchanged on the mock and a sandbox"
+    )
     config.addinivalue_line("markers", "mock_only: needs the mock (admin API, clock, scenarios); skipped on a sandbox")
     config.stash[STATE] = RunState(read_options(config))
 
@@ -79,6 +87,16 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def liveness_options(pytestconfig: pytest.Config) -> LivenessOptions:
     """This run's target, addressing, credentials and limits."""
     return pytestconfig.stash[STATE].options
+
+
+@pytest.fixture(scope="session")
+def liveness_credentials(liveness_options: LivenessOptions) -> Credentials:
+    """The account the run signs in with (the mock's default account unless told otherwise)."""
+    from .target import Credentials
+
+    if liveness_options.missing_credentials or not (liveness_options.access_key and liveness_options.secret_key):
+        pytest.skip(liveness_options.missing_credentials or "no liveness credentials")
+    return Credentials(liveness_options.access_key, liveness_options.secret_key)
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +154,9 @@ def liveness_api(request: pytest.FixtureRequest, liveness_options: LivenessOptio
 
 
 @pytest.fixture
-def liveness_async_api(request: pytest.FixtureRequest, liveness_options: LivenessOptions) -> Iterator[AsyncLivenessClient]:
+def liveness_async_api(
+    request: pytest.FixtureRequest, liveness_options: LivenessOptions
+) -> Iterator[AsyncLivenessClient]:
     """``liveness_api`` on httpx.AsyncClient (same target, rate and budgets; its own token cache)."""
     import asyncio
 
@@ -180,7 +200,9 @@ def _core(request: pytest.FixtureRequest) -> Any:
     base_url = options.base_url
     if options.in_process:
         base_url = request.getfixturevalue("liveness_mock_server").url
-    credentials = Credentials(options.access_key, options.secret_key) if options.access_key and options.secret_key else None
+    credentials = (
+        Credentials(options.access_key, options.secret_key) if options.access_key and options.secret_key else None
+    )
     retries = SANDBOX_RETRIES if options.target == "sandbox" else 0
     target = Target(options.target, base_url, options.host_map)
     return ClientCore(target, credentials, state.budget, state.pacer, retries)

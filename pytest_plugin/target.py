@@ -41,7 +41,12 @@ class Credentials:
     def signed_body(self, timestamp_ms: int | None = None, **extra: Any) -> dict[str, Any]:
         """A Token Authentication body: signature = hex SHA-256 of accessKey + secretKey + timestamp."""
         ts = timestamp_ms if timestamp_ms is not None else now_ms()
-        return {"accessKey": self.access_key, "signature": sign(self.access_key, self.secret_key, ts), "timestamp": ts, **extra}
+        return {
+            "accessKey": self.access_key,
+            "signature": sign(self.access_key, self.secret_key, ts),
+            "timestamp": ts,
+            **extra,
+        }
 
     def __repr__(self) -> str:  # never print the secret
         return f"Credentials({self.access_key!r}, ***)"

@@ -1,0 +1,199 @@
+"""Contract checks: is this answer one the documentation allows for this endpoint?
+
+``assert_conforms(endpoint, response)`` runs small checks in order, each raising its own
+``ContractFailure`` subclass (an ``AssertionError``, as schemathesis' ``Failure``) that says what
+differed and carries the request as a curl command, so a shrunk hypothesis example can be replayed
+by hand. Expectations come from the catalog and the bundled schemas (``ContractSchemas``), read per
+protocol through an ``EnvelopeShape``: Tencent's ``{"Response": ...}`` answers need a shape, not
+new checks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from mock_server.catalog import CodeSpec, Endpoint
+
+from . import spec
+from .curl import curl
+
+# The Glossary: SERVICE_BUSY "may migrate to HTTP 429 Too Many Requests in the future".
+ALSO_ALLOWED_STATUS = {"SERVICE_BUSY": frozenset({429})}
+_STATUS_IN_MESSAGE = re.compile(r"^HTTP (\d{3})\b")  # CLIENT_ERROR "HTTP 404 - Not Found"
+_RETRY_AFTER = re.compile(r"^\s*:?\s*\d+(\.\d+)?\s*s?\s*$", re.IGNORECASE)
+
+
+class ContractFailure(AssertionError):
+    """An answer the documentation does not allow for the endpoint."""
+
+    def __init__(self, endpoint_id: str, problem: str, response: httpx.Response | None = None) -> None:
+        self.endpoint_id, self.problem = endpoint_id, problem
+        lines = [f"{type(self).__name__}: {endpoint_id}: {problem}"]
+        if response is not None:
+            lines.append(f"  answer: HTTP {response.status_code} {_short(response.text)}")
+            lines.append(f"  reproduce: {curl(response.request)}")
+        super().__init__("\n".join(lines))
+
+
+class NotAnEnvelope(ContractFailure):
+    """The body is not a JSON object in the vendor's envelope."""
+
+
+class UndocumentedCode(ContractFailure):
+    """The code is not one the endpoint (or the Glossary, for it) documents."""
+
+
+class WrongStatus(ContractFailure):
+    """The HTTP status is not the one that goes with the code."""
+
+
+class SchemaMismatch(ContractFailure):
+    """The envelope or its ``data`` breaks the schema of that endpoint and code."""
+
+
+class BadTransactionId(ContractFailure):
+    """transactionId missing, empty or longer than the documented 64 characters."""
+
+
+class WrongPricing(ContractFailure):
+    """pricingStrategy is not the one the catalog gives that code."""
+
+
+class MissingRetryAfter(ContractFailure):
+    """A code documented with "Retry-After :10s" came without a usable Retry-After header."""
+
+
+class UnexpectedAnswer(ContractFailure):
+    """A well-formed answer, but not the code and message this request must produce."""
+
+
+@dataclass(frozen=True)
+class EnvelopeShape:
+    """Where a protocol's envelope keeps the code, the request id and the pricing."""
+
+    code: Callable[[Mapping[str, Any]], Any]
+    request_id: Callable[[Mapping[str, Any]], Any]
+    pricing: Callable[[Mapping[str, Any]], Any] | None
+
+
+SHAPES: dict[str, EnvelopeShape] = {
+    "advance": EnvelopeShape(
+        lambda b: b.get("code"), lambda b: b.get("transactionId"), lambda b: b.get("pricingStrategy")
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    endpoint: Endpoint
+    response: httpx.Response
+    body: Mapping[str, Any]
+    shape: EnvelopeShape
+
+    @property
+    def code(self) -> str:
+        return str(self.shape.code(self.body))
+
+    @property
+    def spec(self) -> CodeSpec:
+        return self.endpoint.codes[self.code]
+
+    def fail(self, kind: type[ContractFailure], problem: str) -> ContractFailure:
+        return kind(self.endpoint.id, problem, self.response)
+
+
+def assert_conforms(
+    endpoint: str | Endpoint, response: httpx.Response, *, expect: tuple[str, str] | None = None, why: str = ""
+) -> Mapping[str, Any]:
+    """Check ``response`` against the documentation of ``endpoint``; return the parsed body.
+
+    ``expect``: the (code, message) this request must get, ``why`` says why (shown on failure).
+    """
+    answer = _answer(spec.endpoint(endpoint), response)
+    for check in (_code_documented, _status, _request_id, _pricing, _schema, _retry_after):
+        check(answer)
+    if expect is not None:
+        _expected(answer, expect, why)
+    return answer.body
+
+
+def _answer(endpoint: Endpoint, response: httpx.Response) -> Answer:
+    shape = SHAPES.get(endpoint.protocol)
+    if shape is None:
+        raise NotImplementedError(f"no envelope shape for protocol {endpoint.protocol!r} ({endpoint.id})")
+    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if media_type != "application/json" or not isinstance(body, dict):
+        problem = f"not a JSON object envelope (Content-Type {media_type or 'missing'})"
+        raise NotAnEnvelope(endpoint.id, problem, response)
+    return Answer(endpoint, response, body, shape)
+
+
+def _code_documented(answer: Answer) -> None:
+    if answer.code not in answer.endpoint.codes:
+        documented = ", ".join(answer.endpoint.codes)
+        raise answer.fail(UndocumentedCode, f"code {answer.code!r} is not documented here (documented: {documented})")
+
+
+def expected_statuses(code: CodeSpec, message: object) -> frozenset[int]:
+    """HTTP statuses that go with ``code``: CLIENT_ERROR names its own in the message."""
+    found = _STATUS_IN_MESSAGE.match(str(message)) if code.name == "CLIENT_ERROR" else None
+    base = int(found.group(1)) if found else code.http_status
+    return frozenset({base}) | ALSO_ALLOWED_STATUS.get(code.name, frozenset())
+
+
+def _status(answer: Answer) -> None:
+    allowed = expected_statuses(answer.spec, answer.body.get("message"))
+    if answer.response.status_code not in allowed:
+        wanted = " or ".join(map(str, sorted(allowed)))
+        problem = f"HTTP {answer.response.status_code} with code {answer.code}, which is documented with HTTP {wanted}"
+        raise answer.fail(WrongStatus, problem)
+
+
+def _request_id(answer: Answer) -> None:
+    value = answer.shape.request_id(answer.body)
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        raise answer.fail(BadTransactionId, f"transactionId {value!r} is not a string of 1 to 64 characters")
+
+
+def _pricing(answer: Answer) -> None:
+    if answer.shape.pricing is None:
+        return
+    value = answer.shape.pricing(answer.body)
+    if value != answer.spec.pricing:
+        raise answer.fail(
+            WrongPricing, f"pricingStrategy {value!r} for {answer.code}, documented {answer.spec.pricing!r}"
+        )
+
+
+def _schema(answer: Answer) -> None:
+    problems = spec.contract().response_problems(answer.endpoint.id, dict(answer.body))
+    if problems:
+        listed = "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
+        raise answer.fail(SchemaMismatch, f"{answer.code} answer breaks its schema: {listed}")
+
+
+def _retry_after(answer: Answer) -> None:
+    value = answer.response.headers.get("retry-after")
+    if answer.spec.retry_after and (value is None or not _RETRY_AFTER.match(value)):
+        raise answer.fail(MissingRetryAfter, f"{answer.code} without a Retry-After of seconds (got {value!r})")
+
+
+def _expected(answer: Answer, expect: tuple[str, str], why: str) -> None:
+    got = (answer.code, answer.body.get("message"))
+    if got != expect:
+        because = f" because {why}" if why else ""
+        raise answer.fail(UnexpectedAnswer, f"expected {expect[0]} {expect[1]!r}{because}; got {got[0]} {got[1]!r}")
+
+
+def _short(text: str, limit: int = 600) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
