@@ -36,8 +36,7 @@ class ContractFailure(AssertionError):
         self.endpoint_id, self.problem = endpoint_id, problem
         lines = [f"{type(self).__name__}: {endpoint_id}: {problem}"]
         if response is not None:
-            lines.append(f"  answer: HTTP {response.status_code} {_short(response.text)}")
-            lines.append(f"  reproduce: {curl(response.request)}")
+            lines.append(reproduce(response))
         super().__init__("\n".join(lines))
 
 
@@ -193,6 +192,11 @@ def _expected(answer: Answer, expect: tuple[str, str], why: str) -> None:
     if got != expect:
         because = f" because {why}" if why else ""
         raise answer.fail(UnexpectedAnswer, f"expected {expect[0]} {expect[1]!r}{because}; got {got[0]} {got[1]!r}")
+
+
+def reproduce(response: httpx.Response) -> str:
+    """The answer, and the request that got it as a curl command line."""
+    return f"  answer: HTTP {response.status_code} {_short(response.text)}\n  reproduce: {curl(response.request)}"
 
 
 def _short(text: str, limit: int = 600) -> str:

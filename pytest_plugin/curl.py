@@ -6,8 +6,6 @@ token would have expired anyway); only the headers that change the answer are ke
 
 from __future__ import annotations
 
-import shlex
-
 import httpx
 
 TOKEN_HEADER = "x-access-token"
@@ -15,7 +13,7 @@ _KEPT = ("host", "content-type", TOKEN_HEADER, "x-mock-scenario")
 
 
 def curl(request: httpx.Request) -> str:
-    parts = ["curl", "-sS", "-X", request.method, shlex.quote(str(request.url))]
+    parts = ["curl", "-sS", "-X", request.method, _quote(str(request.url))]
     for name in _KEPT:
         value = request.headers.get(name)
         if value is None or (name == "host" and value == request.url.netloc.decode()):
@@ -23,10 +21,10 @@ def curl(request: httpx.Request) -> str:
         if name == TOKEN_HEADER:
             parts += ["-H", '"X-ACCESS-TOKEN: $LIVENESS_ACCESS_TOKEN"']
         else:
-            parts += ["-H", shlex.quote(f"{_title(name)}: {value}")]
+            parts += ["-H", _quote(f"{_title(name)}: {value}")]
     body = _body(request)
     if body:
-        parts += ["--data-raw", shlex.quote(body)]
+        parts += ["--data-raw", _quote(body)]
     return " ".join(parts)
 
 
@@ -36,6 +34,11 @@ def _body(request: httpx.Request) -> str:
     except httpx.RequestNotRead:
         return "<streamed body>"
     return content.decode("utf-8", errors="replace")
+
+
+def _quote(text: str) -> str:
+    """Always single-quoted (a URL reads the same whether or not it has a ``&``)."""
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def _title(name: str) -> str:

@@ -56,7 +56,7 @@ def kind_of(name: str) -> str | None:
 
 def pool(kind: str) -> st.SearchStrategy[str]:
     """Realistic values of one kind (``url``, ``user``, ``title``...), shrinking to the first."""
-    return st.sampled_from(_values(kind))
+    return st.sampled_from(values(kind))
 
 
 def realistic(base: st.SearchStrategy[dict[str, Any]], validator: Validator) -> st.SearchStrategy[dict[str, Any]]:
@@ -85,11 +85,11 @@ def _swap(node: Mapping[str, Any], rnd: Any) -> dict[str, Any]:
 
 
 @cache
-def _values(kind: str) -> tuple[str, ...]:
+def values(kind: str) -> tuple[str, ...]:
     fake = Faker()
     fake.seed_instance(20261122)
     return tuple(_MAKERS[kind](fake) for _ in range(POOL_SIZE))
 
 
 def _draw(kind: str, rnd: Any) -> str:
-    return str(rnd.choice(_values(kind)))
+    return str(rnd.choice(values(kind)))

@@ -23,13 +23,13 @@ ENV_ACCESS_KEY, ENV_SECRET_KEY = "LIVENESS_ACCESS_KEY", "LIVENESS_SECRET_KEY"
 # A real sandbox is paid and rate limited: without limits given, stay well inside them.
 SANDBOX_DEFAULTS = {"max_calls": 500.0, "max_billable": 10.0, "rate": 5.0}
 
-_HELP = {
-    "target": "Where the liveness API is: the in-process mock or a sandbox (mock|sandbox)",
-    "base_url": "Reach every regional host at this URL, with the Host header set (a mock process)",
-    "host_map": "Regional host to its own base URL: HOST=URL[,HOST=URL...] (a real sandbox)",
-    "max_calls": "Stop calling the API after N requests (sandbox default 500)",
-    "max_billable": "Stop calling endpoints that may charge after N answers priced PAY (sandbox default 10)",
-    "rate": "At most N requests per second (sandbox default 5; the mock: no limit)",
+_HELP = {  # name: (metavar, help)
+    "target": ("mock|sandbox", "Where the liveness API is: the in-process mock (default) or a sandbox"),
+    "base_url": ("URL", "Reach every regional host at this URL, with the Host header set (a mock process)"),
+    "host_map": ("HOST=URL,...", "Regional hosts at their own base URLs (a real sandbox)"),
+    "max_calls": ("N", "Stop calling the API after N requests (sandbox default 500)"),
+    "max_billable": ("N", "Stop calling endpoints that may charge after N answers priced PAY (sandbox default 10)"),
+    "rate": ("N", "At most N requests per second, 0 for no limit (sandbox default 5; the mock: no limit)"),
 }
 
 
@@ -62,16 +62,17 @@ class LivenessOptions:
         )
 
     def describe(self) -> str:
-        where = "in-process" if self.in_process else (self.base_url or "host map")
+        where = "in-process" if self.in_process else (self.base_url or "each host at https://<host>")
         if self.host_map:
-            where += f" + {len(self.host_map)} mapped host(s)"
+            where += f", {len(self.host_map)} host(s) mapped"
         return f"liveness: target={self.target} ({where})"
 
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("liveness", "liveness-mock contract kit")
-    for name, help_text in _HELP.items():
-        group.addoption("--liveness-" + name.replace("_", "-"), dest=f"liveness_{name}", default=None, help=help_text)
+    for name, (metavar, help_text) in _HELP.items():
+        flag = "--liveness-" + name.replace("_", "-")
+        group.addoption(flag, dest=f"liveness_{name}", default=None, metavar=metavar, help=help_text)
         parser.addini(f"liveness_{name}", help_text, default="")
     parser.addini("liveness_access_key", f"Access key of the sandbox account (env {ENV_ACCESS_KEY} wins)", default="")
     parser.addini("liveness_secret_key", f"Secret key of the sandbox account (env {ENV_SECRET_KEY} wins)", default="")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pytest_plugin import spec
 from pytest_plugin.client import LivenessClient
-from pytest_plugin.contract import assert_conforms
+from pytest_plugin.contract import assert_conforms, reproduce
 from pytest_plugin.strategies import invalid_requests, mutation_kinds, valid_requests
 from pytest_plugin.target import Credentials
 
@@ -32,8 +32,11 @@ def test_valid_requests_get_documented_answers(
     liveness_api: LivenessClient, endpoint: str, data: st.DataObject
 ) -> None:
     request = data.draw(valid_requests(endpoint), label="request")
-    body = assert_conforms(endpoint, request.send(liveness_api))
-    assert (body["code"], body["message"]) not in request_errors(endpoint), f"a valid request was refused: {body}"
+    response = request.send(liveness_api)
+    body = assert_conforms(endpoint, response)
+    assert (body["code"], body["message"]) not in request_errors(endpoint), (
+        f"a valid request was refused\n{reproduce(response)}"
+    )
 
 
 @pytest.mark.parametrize(("endpoint", "kind"), BROKEN)

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import settings
+from hypothesis import note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from mock_server.journey import PAGE_LIFETIME_MS
 from pytest_plugin.client import LivenessClient
 from pytest_plugin.contract import assert_conforms
+from pytest_plugin.curl import curl
 from pytest_plugin.mock import LivenessMock, MockAdminError
 
 pytestmark = [pytest.mark.liveness_contract, pytest.mark.mock_only]
@@ -48,7 +49,10 @@ class SessionLifecycle(RuleBasedStateMachine):
         self.model: dict[str, Model] = {}
 
     def answer(self, endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
-        return dict(assert_conforms(endpoint, self.api.call(endpoint, params).response))
+        """Call, check against the contract, and note the request: a failure prints it as curl."""
+        response = self.api.call(endpoint, params).response
+        note(curl(response.request))
+        return dict(assert_conforms(endpoint, response))
 
     def expired(self, session: Model) -> bool:
         return self.moved_ms - session.created_at_ms >= PAGE_LIFETIME_MS
