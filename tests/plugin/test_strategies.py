@@ -70,5 +70,5 @@ def test_realistic_values_replace_schema_noise_where_the_schema_allows(
 def test_an_unknown_kind_or_host_is_refused() -> None:
     with pytest.raises(ValueError, match="no mutation of kinds"):
         invalid_requests("get_result", kinds=["bad_enum"])
-    with pytest.raises(ValueError, match="no documented route on nga-api.advance.ai"):
+    with pytest.raises(ValueError, match=r"no documented route on nga-api\.advance\.ai"):
         valid_requests("get_token", host="nga-api.advance.ai")
