@@ -64,9 +64,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     return config.stash[STATE].options.describe()
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("mock_only") and item.config.stash[STATE].options.target != "mock":
-        pytest.skip(MOCK_ONLY)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.stash[STATE].options.target == "mock":
+        return
+    for item in items:
+        if item.get_closest_marker("mock_only"):
+            item.add_marker(pytest.mark.skip(reason=MOCK_ONLY))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
