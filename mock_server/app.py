@@ -19,9 +19,11 @@ from .examples import load_examples
 from .gateway import Gateway
 from .ids import IdFactory
 from .media import MediaLibrary, MediaLinks
+from .ratelimit import EndpointRateLimits
 from .resources import fixtures_dir, schemas_dir
 from .schemas import ContractSchemas, load_contract
 from .settings import Settings
+from .tencent.api import TencentApi
 
 
 @dataclass
@@ -52,11 +54,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     clock = MockClock(settings.clock_ms)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     actions = example_actions(load_examples(fixtures_dir() / "examples"))
-    gateway = Gateway(catalog, contract, ids, actions, strict=settings.strict, max_body_bytes=settings.max_body_bytes)
     media = MediaLinks(MediaLibrary(fixtures_dir() / "media"), clock, ids)
+    tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
+    rate_limits = EndpointRateLimits()
+    gateway = Gateway(
+        catalog,
+        contract,
+        ids,
+        {**actions, **tencent.actions},
+        tencent.guards,
+        checks=[rate_limits.check],
+        strict=settings.strict,
+        max_body_bytes=settings.max_body_bytes,
+    )
     parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset]
-    admin: list[BaseRoute] = [*clock_routes(clock), *reset_routes(parts.resets)]
+    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset, tencent.reset, rate_limits.reset]
+    admin: list[BaseRoute] = [*clock_routes(clock), *reset_routes(parts.resets), *tencent.admin_routes]
     app = Starlette(
         routes=[Mount("/__admin", routes=admin), *media.routes(), Mount("", app=gateway)],
         exception_handlers={404: _admin_not_found, 405: _admin_not_found},
