@@ -18,7 +18,8 @@ from .gateway import Action, Call
 def example_actions(examples: Iterable[Example]) -> dict[str, Action]:
     datas: dict[str, Any] = {}
     for example in examples:
-        if example.kind == "response" and example.code == "SUCCESS":
+        # ADVANCE AI envelopes only: Tencent's actions are stateful from the start (tencent/actions.py)
+        if example.kind == "response" and example.code == "SUCCESS" and "data" in example.body:
             datas.setdefault(example.endpoint, example.body["data"])
 
     def action_for(data: Any) -> Action:

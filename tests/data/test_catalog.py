@@ -106,7 +106,9 @@ def test_a_tencent_route_on_an_advance_host_is_refused(tmp_path) -> None:  # typ
         "{host: api.advance.ai, path: /, action: GetLivenessResult}",
     )
     (tmp_path / "catalog.yaml").write_text(text)
-    with pytest.raises(CatalogError, match=r"get_liveness_result: route api\.advance\.ai/ does not fit protocol tencent"):
+    with pytest.raises(
+        CatalogError, match=r"get_liveness_result: route api\.advance\.ai/ does not fit protocol tencent"
+    ):
         load_catalog(tmp_path)
 
 
