@@ -109,6 +109,7 @@ class Gateway:
             notes["miss"] = found.route_miss
             return self.miss(found, notes)
         endpoint = self.catalog.endpoints[found.endpoint_id]
+        host = notes["host"] = found.host  # X-TC-Action on another host: the request is for Tencent's
         notes["endpoint"] = endpoint.id
         try:
             params, body = await self.fronts[endpoint.protocol].read_params(request, endpoint, self.max_body_bytes)

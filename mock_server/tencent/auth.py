@@ -70,7 +70,7 @@ def _timestamp(value: str | None) -> int:
     if not value:
         raise ApiError("MissingParameter")
     if not value.isascii() or not value.isdigit() or len(value) > 12:
-        raise ApiError("InvalidParameter", "incorrect")
+        raise ApiError("InvalidParameter")
     return int(value)
 
 

@@ -51,7 +51,7 @@ class TencentFront:
             raise ApiError("RequestSizeLimitExceeded") from None
         params = json_object(body) if media_type(request) == JSON_TYPE else None
         if params is None:
-            raise ApiError("InvalidParameter", "incorrect")
+            raise ApiError("InvalidParameter")
         return params, body
 
     def _miss(self, code: str, request: Request, host: str) -> Miss:

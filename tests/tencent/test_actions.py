@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from typing import Any
 
 import httpx
 from tencentcloud.faceid.v20180301 import models
 
+from ..conftest import ROOT
 from .conftest import Tencent, error_code
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -66,3 +68,14 @@ def test_the_admin_api_changes_what_an_applied_token_reports(tencent: Tencent, h
     answer = tencent.result(token)
     assert (answer.Result, answer.BestFrame) == ("1004", None)
     assert httpx.get(first, timeout=5).status_code == 404  # the old evidence link is gone
+
+
+def test_the_readme_snippet_runs_as_written(tencent: Tencent) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = (
+        readme.split("**Point Tencent's official SDK at the mock**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    )
+    namespace: dict[str, Any] = {}
+    exec(snippet.replace("127.0.0.1:8080", tencent.server.url.removeprefix("http://")), namespace)
+    tencent.clients.append(namespace["client"])
+    assert (namespace["result"].Result, namespace["result"].Description) == ("0", "Success")
