@@ -11,18 +11,26 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
-from .actions import example_actions
 from .admin import clock_routes, reset_routes
+from .admin_sessions import SessionAdmin
+from .auth import Authenticator
+from .billing import Billing
+from .callbacks import CallbackSender
 from .catalog import Catalog, load_catalog
 from .clock import MockClock
-from .examples import load_examples
-from .gateway import Gateway
+from .fixtures import FixtureError
+from .gateway import Action, Gateway
+from .h5page import H5Page, configure_ui_action
 from .ids import IdFactory
+from .journey import Journey
 from .media import MediaLibrary, MediaLinks
+from .outcomes import Outcomes, load_outcomes
 from .ratelimit import EndpointRateLimits
 from .resources import fixtures_dir, schemas_dir
+from .results import Results
 from .schemas import ContractSchemas, load_contract
 from .settings import Settings
+from .store import MemoryStore, Store
 from .tencent.api import TencentApi
 
 
@@ -37,6 +45,9 @@ class MockParts:
     clock: MockClock
     accounts: Accounts
     media: MediaLinks
+    store: Store
+    journey: Journey
+    callbacks: CallbackSender
     gateway: Gateway
     resets: list[Callable[[], None]] = field(default_factory=list)
 
@@ -53,8 +64,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ids = IdFactory(settings.seed)
     clock = MockClock(settings.clock_ms)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
-    actions = example_actions(load_examples(fixtures_dir() / "examples"))
-    media = MediaLinks(MediaLibrary(fixtures_dir() / "media"), clock, ids)
+    outcomes = _outcomes(catalog, accounts, settings)
+    library = MediaLibrary(fixtures_dir() / "media")
+    media = MediaLinks(library, clock, ids)
+    store = MemoryStore()
+    billing = Billing(store)
+    auth = Authenticator(accounts, store, clock, ids)
+    journey = Journey(store, clock, ids, outcomes, accounts, media, billing, settings.public_url)
+    callbacks = CallbackSender(store, settings.callback_hosts)
+    journey.on_complete.append(callbacks.on_complete)
+    results = Results(journey, store, library, media, billing)
+    actions: dict[str, Action] = {
+        "token_authentication": auth.generate_token,
+        "configure_ui": configure_ui_action(store),
+        "get_token": journey.create_h5,
+        "generate_url": journey.create_idvs,
+        "get_result": results.get_result,
+        "liveness_detection": results.liveness_detection,
+        "get_video": results.get_video,
+        "pii_clear_data": journey.clear_data,
+    }
     tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
     rate_limits = EndpointRateLimits()
     gateway = Gateway(
@@ -62,20 +91,42 @@ def create_app(settings: Settings | None = None) -> Starlette:
         contract,
         ids,
         {**actions, **tencent.actions},
-        tencent.guards,
-        checks=[rate_limits.check],
+        guards={"access_token": auth.require_token, **tencent.guards},
+        checks=[billing.check, rate_limits.check],
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
     )
-    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset, tencent.reset, rate_limits.reset]
-    admin: list[BaseRoute] = [*clock_routes(clock), *reset_routes(parts.resets), *tencent.admin_routes]
+    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, store, journey, callbacks, gateway)
+    parts.resets += [lambda: ids.reseed(settings.seed), outcomes.reseed, clock.reset, media.reset, store.reset]
+    parts.resets += [tencent.reset, rate_limits.reset]
+    admin: list[BaseRoute] = [
+        *clock_routes(clock),
+        *reset_routes(parts.resets),
+        *SessionAdmin(journey, store, clock, ids, accounts).routes(),
+        *tencent.admin_routes,
+    ]
     app = Starlette(
-        routes=[Mount("/__admin", routes=admin), *media.routes(), Mount("", app=gateway)],
+        routes=[
+            Mount("/__admin", routes=admin),
+            *media.routes(),
+            *H5Page(journey, store, clock).routes(),
+            Mount("", app=gateway),
+        ],
         exception_handlers={404: _admin_not_found, 405: _admin_not_found},
     )
     app.state.mock = parts
     return app
+
+
+def _outcomes(catalog: Catalog, accounts: Accounts, settings: Settings) -> Outcomes:
+    codes = set(catalog.endpoints["get_result"].codes)
+    outcomes = load_outcomes(fixtures_dir() / "outcomes.yaml", schemas_dir(), codes, settings.seed)
+    for account in accounts:
+        if account.progression is not None and account.progression["outcome"] not in outcomes:
+            raise FixtureError(
+                f"account {account.name}: progression outcome {account.progression['outcome']!r} is unknown"
+            )
+    return outcomes
 
 
 async def _admin_not_found(request: Request, exc: Exception) -> JSONResponse:

@@ -93,6 +93,7 @@ class Endpoint:
     errors: ErrorMap
     codes: Mapping[str, CodeSpec]
     glossary: tuple[str, ...]
+    billable: bool = False
     version: str = ""
     service: str = ""
     regions: tuple[str, ...] = ()

@@ -60,6 +60,7 @@ def build_endpoint(
         errors=_error_map(eid, spec["errors"], codes),
         codes=codes,
         glossary=tuple(spec["glossary"]),
+        billable=spec.get("billable", False),
         version=spec.get("version", ""),
         service=spec.get("service", ""),
         regions=tuple(spec.get("regions", ())),

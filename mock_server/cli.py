@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         "--clock-ms", type=int, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
     )
     serve.add_argument("--public-url", default=None, metavar="URL", help="base URL of the links the mock hands out")
+    serve.add_argument(
+        "--callback-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also send IDVS callbacks to HOST (loopback always)",
+    )
     serve.set_defaults(run=_serve)
 
     routes = sub.add_parser("routes", help="print every (host, method, path) served")
@@ -50,7 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
-    from .server import base_url, uvicorn_config
+    from .server import base_url, bind, uvicorn_config
 
     settings = Settings(
         host=args.host,
@@ -60,10 +67,11 @@ def _serve(args: argparse.Namespace) -> int:
         strict=args.strict,
         clock_ms=args.clock_ms,
         public_url=args.public_url,
+        callback_hosts=tuple(args.callback_host),
     )
     app = create_app(settings)
     config = uvicorn_config(app, settings)
-    sock = config.bind_socket()
+    sock = bind(config)
     print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
     # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
     # quiet so a requested stop ends with status 0 rather than a traceback or -15.
