@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "pii_clear_data": journey.clear_data,
     }
     tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
-    rate_limits = EndpointRateLimits()
+    rate_limits = EndpointRateLimits(clock)
     gateway = Gateway(
         catalog,
         contract,

@@ -86,6 +86,9 @@ class AdvanceEnvelope:
         code = body.get("code")
         return code if isinstance(code, str) else None
 
+    def data_of(self, body: Mapping[str, Any]) -> Any:
+        return body.get("data")
+
     def response_schema(
         self, docs: Mapping[str, dict[str, Any]], endpoint: Endpoint, spec: CodeSpec
     ) -> tuple[dict[str, Any], str]:

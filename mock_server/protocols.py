@@ -52,6 +52,9 @@ class Envelope(Protocol):
 
     def code_of(self, body: Mapping[str, Any]) -> str | None: ...
 
+    def data_of(self, body: Mapping[str, Any]) -> Any:
+        """What an Outcome of this body carries as ``data`` (an example's data, for scenarios)."""
+
     def response_schema(self, docs: Mapping[str, Schema], endpoint: Endpoint, spec: CodeSpec) -> tuple[Schema, str]:
         """The (unbundled) schema of an answer with this code, and the file its refs are relative to."""
 

@@ -3,8 +3,8 @@
 Tencent documents "a maximum of 20 requests per second" per API. A sliding window says exactly
 that: a request is refused when ``per_second`` others of the same account and endpoint came in
 the second before it. (A token bucket of 20 refilled at 20/s would let a 21st through within a
-second as soon as 50 ms have passed.) Real time, not the mock clock: moving the clock must not
-refill or drain anything.
+second as soon as 50 ms have passed.) Windows run on the mock clock, so a test can advance the
+clock instead of sleeping; a clock moved backwards empties them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .clock import MockClock
 from .envelope import ApiError
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class SlidingWindow:
     def admit(self) -> bool:
         """Count this event if the window has room for it; False (not counted) when it has none."""
         now = self._now()
+        if self._events and now < self._events[-1]:
+            self._events.clear()  # time went backwards (the mock clock was set into the past)
         if len(self._events) == self.limit and now - self._events[0] < self.window:
             return False
         self._events.append(now)
@@ -41,8 +44,8 @@ class SlidingWindow:
 class EndpointRateLimits:
     """A gateway check: the catalog's rate limit of the endpoint, per authenticated account."""
 
-    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
-        self._now = now
+    def __init__(self, clock: MockClock) -> None:
+        self._now = lambda: clock.now_ms() / 1000
         self._windows: dict[tuple[str, str], SlidingWindow] = {}
 
     def check(self, call: Call) -> None:

@@ -145,6 +145,12 @@ class ContractSchemas:
             return None
         return ENVELOPES[self.catalog.endpoints[endpoint_id].protocol].code_of(body)
 
+    def data_of(self, endpoint_id: str, body: Any) -> Any:
+        """The ``data`` an Outcome needs to render ``body`` again (ADVANCE AI: data; Tencent: Response's output)."""
+        if not isinstance(body, dict):
+            return None
+        return ENVELOPES[self.catalog.endpoints[endpoint_id].protocol].data_of(body)
+
     @cached_property
     def envelope(self) -> Schema:
         return self.store.bundle_file("envelope.json")

@@ -36,3 +36,11 @@ def test_refused_events_are_not_counted() -> None:
         assert not window.admit()
     clock.now = 101.0
     assert window.admit()
+
+
+def test_a_clock_moved_backwards_empties_the_window() -> None:
+    clock = FakeTime()
+    window = SlidingWindow(2, 1.0, clock)
+    assert window.admit() and window.admit() and not window.admit()
+    clock.now = 50.0
+    assert window.admit()

@@ -38,6 +38,13 @@ class TencentEnvelope:
         code = error.get("Code") if isinstance(error, dict) else None
         return code if isinstance(code, str) else None
 
+    def data_of(self, body: Mapping[str, Any]) -> Any:
+        """The output parameters: Response without RequestId (render adds a fresh one), None for an error."""
+        response = body.get("Response")
+        if not isinstance(response, dict) or "Error" in response:
+            return None
+        return {key: value for key, value in response.items() if key != "RequestId"}
+
     def response_schema(
         self, docs: Mapping[str, dict[str, Any]], endpoint: Endpoint, spec: CodeSpec
     ) -> tuple[dict[str, Any], str]:

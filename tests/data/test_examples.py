@@ -217,3 +217,8 @@ def test_a_tencent_error_answer_fits_its_code_only(contract: ContractSchemas) ->
     assert contract.response_problems("apply_liveness_token", body) == [
         "code 'InvalidParameterValue.BizTokenExpired' is not documented for apply_liveness_token"
     ]
+
+
+@pytest.mark.parametrize("example", ADVANCE_RESPONSES, ids=lambda e: e.file)
+def test_data_of_an_advance_example_is_its_data(example: Example, contract: ContractSchemas) -> None:
+    assert contract.data_of(example.endpoint, example.body) == example.body["data"]

@@ -138,3 +138,28 @@ def test_secrets_appear_in_no_answer_and_no_log(
     server_logs = [r.getMessage() for r in caplog.records if not r.name.startswith(("tencentcloud", "urllib3"))]
     text = "\n".join([*bodies, *server_logs, repr(parts.accounts.by_name("default"))])
     assert "wrong-secret-key" not in text and SECRET_KEY not in text and "Signature=" not in text
+
+
+def test_a_language_other_than_the_two_documented_is_invalid(tencent: Tencent) -> None:
+    client = tencent.faceid()
+    client.profile.language = "fr-FR"
+    assert error_code(lambda: tencent.apply(client)) == "InvalidParameterValue"
+    client.profile.language = "zh-CN"
+    assert tencent.apply(client)
+
+
+@pytest.mark.parametrize(("timestamp", "code"), [(None, "MissingParameter"), ("soon", "InvalidParameter")])
+def test_a_missing_or_malformed_timestamp(http: httpx.Client, timestamp: str | None, code: str) -> None:
+    headers = {"X-TC-Action": "ApplyLivenessToken", "X-TC-Version": "2018-03-01", "X-TC-Region": "ap-singapore"}
+    if timestamp is not None:
+        headers["X-TC-Timestamp"] = timestamp
+    assert http.post("/", json={}, headers=headers).json()["Response"]["Error"]["Code"] == code
+
+
+def test_advancing_the_mock_clock_a_second_lifts_the_rate_limit(tencent: Tencent, http: httpx.Client) -> None:
+    client = tencent.faceid()
+    for _ in range(20):
+        tencent.apply(client)
+    assert error_code(lambda: tencent.apply(client)) == "RequestLimitExceeded"
+    http.post("/__admin/clock", json={"advanceMs": 1_000})
+    assert tencent.apply(client)

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from mock_server.app import MockParts
 from mock_server.catalog import Catalog, load_catalog
 from mock_server.envelope import Outcome
+from mock_server.examples import Example
 from mock_server.resources import schemas_dir
 
 CATALOG = load_catalog(schemas_dir())
@@ -75,3 +76,14 @@ def test_strict_mode_refuses_an_answer_that_breaks_the_schema(parts: MockParts) 
     )
     assert response.status_code == 500 and parts.gateway.violations
     parts.gateway.violations.clear()
+
+
+def test_data_of_gives_back_what_renders_the_example_again(parts: MockParts, examples: list[Example]) -> None:
+    example = next(e for e in examples if e.endpoint == "get_liveness_result" and e.kind == "response")
+    data = parts.contract.data_of("get_liveness_result", example.body)
+    assert data is not None and "RequestId" not in data
+    response, _ = respond(parts, "get_liveness_result", Outcome("SUCCESS", data))
+    again = json.loads(response.body)["Response"]
+    assert again | {"RequestId": "-"} == example.body["Response"] | {"RequestId": "-"}
+    error = {"Response": {"Error": {"Code": "InternalError", "Message": "Internal error."}, "RequestId": "x"}}
+    assert parts.contract.data_of("get_liveness_result", error) is None
