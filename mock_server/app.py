@@ -25,11 +25,13 @@ from .ids import IdFactory
 from .journey import Journey
 from .media import MediaLibrary, MediaLinks
 from .outcomes import Outcomes, load_outcomes
+from .ratelimit import EndpointRateLimits
 from .resources import fixtures_dir, schemas_dir
 from .results import Results
 from .schemas import ContractSchemas, load_contract
 from .settings import Settings
 from .store import MemoryStore, Store
+from .tencent.api import TencentApi
 
 
 @dataclass
@@ -82,22 +84,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "get_video": results.get_video,
         "pii_clear_data": journey.clear_data,
     }
+    tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
+    rate_limits = EndpointRateLimits(clock)
     gateway = Gateway(
         catalog,
         contract,
         ids,
-        actions,
-        guards={"access_token": auth.require_token},
-        checks=[billing.check],
+        {**actions, **tencent.actions},
+        guards={"access_token": auth.require_token, **tencent.guards},
+        checks=[billing.check, rate_limits.check],
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
     )
     parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, store, journey, callbacks, gateway)
     parts.resets += [lambda: ids.reseed(settings.seed), outcomes.reseed, clock.reset, media.reset, store.reset]
+    parts.resets += [tencent.reset, rate_limits.reset]
     admin: list[BaseRoute] = [
         *clock_routes(clock),
         *reset_routes(parts.resets),
         *SessionAdmin(journey, store, clock, ids, accounts).routes(),
+        *tencent.admin_routes,
     ]
     app = Starlette(
         routes=[

@@ -87,10 +87,11 @@ def _routes(args: argparse.Namespace) -> int:
     from .resources import schemas_dir
 
     catalog = load_catalog(schemas_dir())
-    rows = sorted((r.host, r.method, r.path, r.endpoint_id) for r in catalog.routes())
+    rows = sorted((r.host, r.method, r.path, r.endpoint_id, r.action) for r in catalog.routes())
     width = max(len(r[0]) for r in rows)
-    for host, method, path, endpoint in rows:
-        print(f"{host:<{width}}  {method:<4}  {path}  ({endpoint})")
+    for host, method, path, endpoint, action in rows:
+        selector = f"  X-TC-Action: {action}" if action else ""
+        print(f"{host:<{width}}  {method:<4}  {path}{selector}  ({endpoint})")
     return 0
 
 
