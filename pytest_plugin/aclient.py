@@ -6,6 +6,7 @@ Same methods, awaited; the same ``ClientCore`` decides tokens, retries, rate and
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -67,6 +68,12 @@ class AsyncLivenessClient:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+    def close_in_thread(self) -> None:
+        """Close from sync code, even where an event loop already runs (Playwright's sync API does)."""
+        worker = threading.Thread(target=asyncio.run, args=(self.aclose(),))
+        worker.start()
+        worker.join(timeout=10)
 
     async def __aenter__(self) -> AsyncLivenessClient:
         return self

@@ -161,14 +161,12 @@ def liveness_async_api(
     request: pytest.FixtureRequest, liveness_options: LivenessOptions
 ) -> Iterator[AsyncLivenessClient]:
     """``liveness_api`` on httpx.AsyncClient (same target, rate and budgets; its own token cache)."""
-    import asyncio
-
     from .aclient import AsyncLivenessClient
 
     _reset_for_test(request, liveness_options)
     client = AsyncLivenessClient(_core(request))
     yield client
-    asyncio.run(client.aclose())
+    client.close_in_thread()
 
 
 @pytest.fixture
