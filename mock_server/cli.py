@@ -90,6 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     config = uvicorn_config(app, settings)
     sock = config.bind_socket()
+    sock.listen(config.backlog)  # accept connections from the moment the URL is printed (uvicorn listens later)
     print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
     # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
     # quiet so a requested stop ends with status 0 rather than a traceback or -15.

@@ -16,7 +16,7 @@ from typing import Any
 
 from .catalog import Catalog, Endpoint
 from .envelope import Outcome, render
-from .faults import Delay, Fault
+from .faults import FAULT_NAMES, Delay, Fault
 from .predicates import FieldPredicate, PredicateError, parse_predicate
 from .scenarios import Match, Rate, Respond, Rule
 from .schemas import ContractSchemas
@@ -118,8 +118,11 @@ class RuleBuilder:
         fields = {e.id: set(self.contract.requests[e.id].get("properties", {})) for e in endpoints}
         for name in predicate.fields:
             if not any(name in names for names in fields.values()):
-                known = set().union(*fields.values())
-                raise ScenarioError(at, f"{name!r} is not a request field of {_ids(endpoints)}{suggest(name, known)}")
+                known = set().union(*fields.values(), RESERVED)
+                where = "any endpoint" if len(endpoints) == len(self.catalog.endpoints) else _ids(endpoints)
+                raise ScenarioError(
+                    at, f"{name!r} is not a condition nor a request field of {where}{suggest(name, known)}"
+                )
         if predicate.lookup == "exists":
             return endpoints
         return [e for e in endpoints if fields[e.id] & set(predicate.fields)]
@@ -159,9 +162,12 @@ class RuleBuilder:
         if raw is None or is_template(raw):
             self.template(raw, groups, at)
             return raw  # type: ignore[no-any-return]
-        if isinstance(raw, str):
-            return Fault(raw)
-        return Fault(raw["type"], {k: v for k, v in raw.items() if k != "type"})
+        name = raw if isinstance(raw, str) else raw["type"]
+        if name not in FAULT_NAMES:
+            raise ScenarioError(
+                at, f"unknown fault {name!r}{suggest(name, FAULT_NAMES)} (known: {', '.join(FAULT_NAMES)})"
+            )
+        return Fault(name, {} if isinstance(raw, str) else {k: v for k, v in raw.items() if k != "type"})
 
     def check_fault(self, fault: Fault, code: Any, endpoints: list[Endpoint], at: Path) -> None:
         if code is not None and not fault.needs_answer:
