@@ -28,6 +28,7 @@ class Account:
     rate_burst: int | None = None
     tencent_secret_id: str | None = None
     tencent_secret_key: str | None = None
+    progression: Mapping[str, Any] | None = None
 
     def __repr__(self) -> str:  # never print secrets
         return f"Account({self.name!r})"
@@ -88,4 +89,5 @@ def _account(entry: Mapping[str, Any]) -> Account:
         rate_burst=rate.get("burst"),
         tencent_secret_id=tencent.get("secretId"),
         tencent_secret_key=tencent.get("secretKey"),
+        progression=entry.get("progression"),
     )

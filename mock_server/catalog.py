@@ -54,6 +54,15 @@ class ErrorMap:
     empty: ErrorTarget
     invalid: ErrorTarget
     fields: tuple[tuple[tuple[str, ...], ErrorTarget], ...] = ()
+    unknown: ErrorTarget | None = None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``per_second`` requests in any one second, per (account, endpoint); ``error`` beyond."""
+
+    per_second: int
+    error: ErrorTarget
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,8 @@ class Route:
     require: tuple[str, ...] = ()
     documented: bool = True
     note: str = ""
+    action: str = ""
+    protocol: str = "advance"
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,13 @@ class Endpoint:
     errors: ErrorMap
     codes: Mapping[str, CodeSpec]
     glossary: tuple[str, ...]
+    billable: bool = False
+    version: str = ""
+    service: str = ""
+    regions: tuple[str, ...] = ()
+    rate_limit: RateLimit | None = None
+    reference: str = ""
+    result_codes: Mapping[str, str] = field(default_factory=dict)
 
     def code(self, name: str) -> CodeSpec:
         try:
@@ -100,13 +118,19 @@ class Catalog:
     glossary: Mapping[str, CodeSpec]
     endpoints: Mapping[str, Endpoint]
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    glossaries: Mapping[str, Mapping[str, CodeSpec]] = field(default_factory=dict)
 
-    def routes(self) -> Iterator[Route]:
+    def routes(self, protocol: str | None = None) -> Iterator[Route]:
+        """Every route, or those of one protocol (``advance``, ``tencent``)."""
         for endpoint in self.endpoints.values():
-            yield from endpoint.routes
+            if protocol is None or endpoint.protocol == protocol:
+                yield from endpoint.routes
 
-    def glossary_code(self, name: str) -> CodeSpec:
-        return self.glossary[name]
+    def hosts_of(self, protocol: str) -> list[str]:
+        return [h for h, info in self.hosts.items() if info.get("protocol", "advance") == protocol]
+
+    def glossary_code(self, name: str, protocol: str = "advance") -> CodeSpec:
+        return self.glossaries.get(protocol, self.glossary)[name]
 
 
 def load_catalog(schemas: Path) -> Catalog:
@@ -118,79 +142,12 @@ def load_catalog(schemas: Path) -> Catalog:
     if errors:
         where = "/".join(str(p) for p in errors[0].path)
         raise CatalogError(f"{path}: at {where or '(top)'}: {errors[0].message}")
-    glossary = {name: _code(name, spec, from_glossary=True) for name, spec in raw["glossary"].items()}
-    endpoints = {eid: _endpoint(eid, spec, glossary, raw["hosts"]) for eid, spec in raw["endpoints"].items()}
+    from .catalog_entries import build_endpoint, build_glossary  # they build the types defined here
+
+    glossaries = {"advance": build_glossary(raw["glossary"])}
+    glossaries |= {name: build_glossary(spec["glossary"]) for name, spec in raw.get("protocols", {}).items()}
+    endpoints = {eid: build_endpoint(eid, spec, glossaries, raw["hosts"]) for eid, spec in raw["endpoints"].items()}
     default = next((h for h, info in raw["hosts"].items() if info.get("default")), None)
     if default is None:
         raise CatalogError(f"{path}: no host is marked default")
-    return Catalog(raw["hosts"], default, glossary, endpoints, raw)
-
-
-def _code(name: str, spec: Mapping[str, Any], *, from_glossary: bool, base: CodeSpec | None = None) -> CodeSpec:
-    messages = dict(spec["messages"])
-    if base is not None:
-        messages.update({k: v for k, v in base.messages.items() if k not in messages})
-    default_status = base.http_status if base else 200
-    return CodeSpec(
-        name=name,
-        messages=messages,
-        pricing=spec.get("pricing", "FREE"),
-        data=spec.get("data"),
-        http_status=spec.get("http_status", default_status),
-        retry_after=spec.get("retry_after", base.retry_after if base else False),
-        deprecated=spec.get("deprecated", False),
-        from_glossary=from_glossary,
-    )
-
-
-def _endpoint(
-    eid: str, spec: Mapping[str, Any], glossary: Mapping[str, CodeSpec], hosts: Mapping[str, Any]
-) -> Endpoint:
-    codes = {name: _code(name, c, from_glossary=False, base=glossary.get(name)) for name, c in spec["codes"].items()}
-    for name in spec["glossary"]:
-        if name not in glossary:
-            raise CatalogError(f"endpoint {eid}: glossary code {name} is not in the glossary")
-        codes.setdefault(name, glossary[name])
-    routes = tuple(_route(eid, spec["method"], r, hosts) for r in spec["routes"])
-    errors = spec["errors"]
-    error_map = ErrorMap(
-        empty=_target(eid, errors["empty"], codes),
-        invalid=_target(eid, errors["invalid"], codes),
-        fields=tuple((tuple(k.split("/")), _target(eid, t, codes)) for k, t in errors.get("fields", {}).items()),
-    )
-    return Endpoint(
-        id=eid,
-        title=spec["title"],
-        source=spec["source"],
-        method=spec["method"],
-        auth=spec["auth"],
-        protocol=spec.get("protocol", "advance"),
-        action=spec.get("action", eid),
-        routes=routes,
-        request_schema=spec["request"]["schema"],
-        request_in=spec["request"].get("in", "query" if spec["method"] == "GET" else "body"),
-        errors=error_map,
-        codes=codes,
-        glossary=tuple(spec["glossary"]),
-    )
-
-
-def _route(eid: str, method: str, spec: Mapping[str, Any], hosts: Mapping[str, Any]) -> Route:
-    if spec["host"] not in hosts:
-        raise CatalogError(f"endpoint {eid}: route host {spec['host']} is not in hosts")
-    return Route(
-        host=spec["host"],
-        path=spec["path"],
-        method=method,
-        endpoint_id=eid,
-        require=tuple(spec.get("require", ())),
-        documented=spec.get("documented", True),
-        note=spec.get("note", ""),
-    )
-
-
-def _target(eid: str, spec: Mapping[str, str], codes: Mapping[str, CodeSpec]) -> ErrorTarget:
-    code = codes.get(spec["code"])
-    if code is None or spec["message"] not in code.messages:
-        raise CatalogError(f"endpoint {eid}: error target {spec['code']}/{spec['message']} is not a documented message")
-    return ErrorTarget(spec["code"], spec["message"])
+    return Catalog(raw["hosts"], default, glossaries["advance"], endpoints, raw, glossaries)

@@ -37,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--public-url", default=None, metavar="URL", help="base URL of the links the mock hands out")
     serve.add_argument(
+        "--callback-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also send IDVS callbacks to HOST (loopback always)",
+    )
+    serve.add_argument(
         "--scenario",
         action="append",
         default=[],
@@ -68,7 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
-    from .server import base_url, uvicorn_config
+    from .server import base_url, bind, uvicorn_config
 
     settings = Settings(
         host=args.host,
@@ -78,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
         strict=args.strict,
         clock_ms=args.clock_ms,
         public_url=args.public_url,
+        callback_hosts=tuple(args.callback_host),
         scenarios=tuple(args.scenario),
         scenario_header=not args.no_scenario_header,
         journal_size=args.journal_size,
@@ -89,8 +97,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"liveness-mock: {exc}", file=sys.stderr)
         return 2
     config = uvicorn_config(app, settings)
-    sock = config.bind_socket()
-    sock.listen(config.backlog)  # accept connections from the moment the URL is printed (uvicorn listens later)
+    sock = bind(config)
     print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
     # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
     # quiet so a requested stop ends with status 0 rather than a traceback or -15.
@@ -113,10 +120,11 @@ def _routes(args: argparse.Namespace) -> int:
     from .resources import schemas_dir
 
     catalog = load_catalog(schemas_dir())
-    rows = sorted((r.host, r.method, r.path, r.endpoint_id) for r in catalog.routes())
+    rows = sorted((r.host, r.method, r.path, r.endpoint_id, r.action) for r in catalog.routes())
     width = max(len(r[0]) for r in rows)
-    for host, method, path, endpoint in rows:
-        print(f"{host:<{width}}  {method:<4}  {path}  ({endpoint})")
+    for host, method, path, endpoint, action in rows:
+        selector = f"  X-TC-Action: {action}" if action else ""
+        print(f"{host:<{width}}  {method:<4}  {path}{selector}  ({endpoint})")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Outcomes and the ADVANCE AI envelope they are rendered into.
+"""Outcomes, and the ADVANCE AI envelope they are rendered into.
 
 Code names an outcome (``raise ApiError("VIDEO_NOT_FOUND")``); its message, HTTP status,
 pricing and Retry-After come from the catalog.
@@ -6,12 +6,14 @@ pricing and Retry-After come from the catalog.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import CodeSpec
+from .catalog import CodeSpec, Endpoint
+from .ids import IdFactory
 
 DEFAULT_RETRY_AFTER = "10s"  # the documented form: "Retry-After :10s" (file 003, Glossary)
 
@@ -72,3 +74,33 @@ def render(spec: CodeSpec, outcome: Outcome, transaction_id: str) -> Rendered:
     if spec.retry_after:
         headers.setdefault("Retry-After", DEFAULT_RETRY_AFTER)
     return Rendered(outcome.http_status or spec.http_status, body, headers)
+
+
+class AdvanceEnvelope:
+    """ADVANCE AI: code, message, data, extra, transactionId, pricingStrategy."""
+
+    def render(self, spec: CodeSpec, outcome: Outcome, ids: IdFactory) -> Rendered:
+        return render(spec, outcome, ids.hex16())
+
+    def code_of(self, body: Mapping[str, Any]) -> str | None:
+        code = body.get("code")
+        return code if isinstance(code, str) else None
+
+    def data_of(self, body: Mapping[str, Any]) -> Any:
+        return body.get("data")
+
+    def response_schema(
+        self, docs: Mapping[str, dict[str, Any]], endpoint: Endpoint, spec: CodeSpec
+    ) -> tuple[dict[str, Any], str]:
+        """envelope.json with ``code`` fixed and ``data`` set to the code's definition (null without one)."""
+        schema = copy.deepcopy(docs["envelope.json"])
+        schema["title"] = f"{endpoint.id} {spec.name}"
+        props = schema["properties"]
+        props["code"] = {"const": spec.name}
+        if spec.data:
+            props["data"] = {"$ref": f"responses/{endpoint.id}.json#/definitions/{spec.data}"}
+        else:
+            props["data"] = {"type": "null"}
+        if spec.name != "SUCCESS":
+            props["pricingStrategy"] = {"const": "FREE"}
+        return schema, ""

@@ -1,9 +1,10 @@
-"""The vendor-facing side: one ASGI app that serves every catalog route.
+"""The vendor-facing side: one ASGI app that serves every catalog route, in either protocol.
 
-The path of a request: Host + method + path -> route (404/405 otherwise); body or query ->
-parameters (400 otherwise); interceptors (scenarios, faults: they may answer instead); the
-endpoint's guard (authentication) and its request schema; its action; the envelope; in strict
-mode, the envelope against its response schema.
+The path of a request: Host -> a front picks the route (Tencent: ``X-TC-Action`` on ``POST /``;
+ADVANCE AI: host + method + path) or answers a miss in its protocol; the front reads the
+parameters; interceptors (scenarios, faults: they may answer instead); the endpoint's guard
+(authentication), checks (rate limits) and its request schema; its action; the protocol's
+envelope; in strict mode, the envelope against its response schema.
 
 What was decided along the way (endpoint, host, code, and whatever interceptors and guards
 note) is written to ``scope["mock"]`` for the request journal.
@@ -23,17 +24,18 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .accounts import Account
+from .advance import AdvanceFront
 from .catalog import Catalog, CodeSpec, Endpoint, Route
-from .envelope import ApiError, Outcome, Rendered, render
+from .envelope import ApiError, Outcome, Rendered
 from .hosts import HostResolver
 from .ids import IdFactory
-from .routing import RouteMiss, RouteTable
+from .protocols import ENVELOPES, JSON_TYPE, Front, Miss
+from .routing import RouteTable
 from .schemas import ContractSchemas
+from .tencent.front import TencentFront
 from .validation import RequestChecker
 
 log = logging.getLogger("mock_server")
-
-JSON_TYPE = "application/json"
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Call:
     """One vendor request as interceptors, guards and actions see it.
 
     ``notes`` is the request's journal record (``scope["mock"]``): write what you decided there.
+    ``body`` is the raw request body (signatures cover it); never copy it into the notes.
     """
 
     endpoint: Endpoint
@@ -50,6 +53,7 @@ class Call:
     request: Request
     notes: dict[str, Any] = field(default_factory=dict)
     account: Account | None = None
+    body: bytes = b""
 
 
 Action = Callable[[Call], "Outcome | Awaitable[Outcome]"]
@@ -83,7 +87,8 @@ class Gateway:
         self.strict = strict
         self.max_body_bytes = max_body_bytes
         self.hosts = HostResolver(catalog.hosts, catalog.default_host)
-        self.routes = RouteTable(catalog.routes())
+        self.routes = RouteTable(catalog.routes("advance"))
+        self.fronts: dict[str, Front] = {"tencent": TencentFront(catalog), "advance": AdvanceFront(self.routes)}
         self.checker = RequestChecker(contract)
         self.actions = {eid: _bind(actions, e.action, "action") for eid, e in catalog.endpoints.items()}
         self.guards = {eid: (guards or {}).get(e.auth) for eid, e in catalog.endpoints.items()}
@@ -99,14 +104,16 @@ class Gateway:
     async def handle(self, request: Request, notes: dict[str, Any]) -> ASGIApp:
         host = self.hosts.resolve(request.headers.get("host"))
         notes["host"] = host
-        found = self.routes.match(host, request.method, request.url.path)
-        if isinstance(found, RouteMiss):
-            notes["miss"] = found
+        found = self.select(request, host)
+        if isinstance(found, Miss):
+            notes["miss"] = found.route_miss
             return self.miss(found, notes)
         endpoint = self.catalog.endpoints[found.endpoint_id]
+        host = notes["host"] = found.host  # X-TC-Action on another host: the request is for Tencent's
         notes["endpoint"] = endpoint.id
         try:
-            call = Call(endpoint, found, host, await self.read_params(request, endpoint), request, notes)
+            params, body = await self.fronts[endpoint.protocol].read_params(request, endpoint, self.max_body_bytes)
+            call = Call(endpoint, found, host, params, request, notes, body=body)
             answer = await self.intercept(call)
             if answer is not None and not isinstance(answer, Outcome):
                 return answer
@@ -114,6 +121,14 @@ class Gateway:
         except ApiError as err:
             outcome = err.outcome
         return self.respond(endpoint, outcome, notes)
+
+    def select(self, request: Request, host: str) -> Route | Miss:
+        """The first front that claims the request (Tencent's by its header or host; else ADVANCE AI's)."""
+        for front in self.fronts.values():
+            found = front.select(request, host)
+            if found is not None:
+                return found
+        raise AssertionError("the ADVANCE AI front answers every request")  # pragma: no cover
 
     async def intercept(self, call: Call) -> Outcome | ASGIApp | None:
         for interceptor in self.interceptors:
@@ -132,54 +147,28 @@ class Gateway:
         outcome: Outcome = await _maybe_await(self.actions[call.endpoint.id](call))
         return outcome
 
-    async def read_params(self, request: Request, endpoint: Endpoint) -> dict[str, Any]:
-        """Query parameters or a JSON object body; anything else is the documented HTTP 400."""
-        if endpoint.request_in == "query":
-            return {key: value for key, value in reversed(request.query_params.multi_items())}
-        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media_type != JSON_TYPE:
-            raise ApiError("CLIENT_ERROR", "bad_request", http_status=400)
-        body = await self._body(request)
-        try:
-            params = json.loads(body, parse_constant=_reject_constant)
-        except ValueError:
-            raise ApiError("CLIENT_ERROR", "bad_request", http_status=400) from None
-        if not isinstance(params, dict):
-            raise ApiError("CLIENT_ERROR", "bad_request", http_status=400)
-        return params
-
-    async def _body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise ApiError("CLIENT_ERROR", "payload_too_large", http_status=413)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise ApiError("CLIENT_ERROR", "payload_too_large", http_status=413)
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def miss(self, miss: RouteMiss, notes: dict[str, Any]) -> Response:
-        key = "method_not_allowed" if miss.allowed else "not_found"
-        outcome = Outcome("CLIENT_ERROR", message=key, http_status=miss.status)
-        if miss.allowed:
-            outcome.headers["Allow"] = ", ".join(miss.allowed)
-        rendered = render(self.catalog.glossary_code("CLIENT_ERROR"), outcome, self.ids.hex16())
-        notes["code"] = "CLIENT_ERROR"
+    def miss(self, miss: Miss, notes: dict[str, Any]) -> Response:
+        """No endpoint: the protocol's own answer (CLIENT_ERROR 404/405, InvalidAction...)."""
+        spec = self.catalog.glossary_code(miss.outcome.code, miss.protocol)
+        rendered = ENVELOPES[miss.protocol].render(spec, miss.outcome, self.ids)
+        notes["code"] = spec.name
         return _to_response(rendered)
 
     def respond(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Response:
         try:
             spec = self._spec(endpoint, outcome.code)
-            rendered = render(spec, outcome, self.ids.hex16())
+            rendered = self.render(endpoint, spec, outcome)
             if self.strict:
-                self._enforce(endpoint, rendered)
+                self._enforce(endpoint, spec, rendered)
         except (StrictModeViolation, KeyError) as exc:
             notes["code"] = "MOCK_ERROR"
             return self._violation(str(exc))
         notes["code"] = spec.name
         return _to_response(rendered)
+
+    def render(self, endpoint: Endpoint, spec: CodeSpec, outcome: Outcome) -> Rendered:
+        """The body of ``outcome`` in the endpoint's protocol (scenarios answer through this too)."""
+        return ENVELOPES[endpoint.protocol].render(spec, outcome, self.ids)
 
     def _spec(self, endpoint: Endpoint, code: str) -> CodeSpec:
         try:
@@ -187,10 +176,10 @@ class Gateway:
         except KeyError:
             raise StrictModeViolation(f"{endpoint.id} has no documented code {code}") from None
 
-    def _enforce(self, endpoint: Endpoint, rendered: Rendered) -> None:
+    def _enforce(self, endpoint: Endpoint, spec: CodeSpec, rendered: Rendered) -> None:
         problems = self.contract.response_problems(endpoint.id, rendered.body)
         if problems:
-            raise StrictModeViolation(f"{endpoint.id} {rendered.body['code']} breaks its schema {problems[0]}")
+            raise StrictModeViolation(f"{endpoint.id} {spec.name} breaks its schema {problems[0]}")
 
     def _violation(self, problem: str) -> Response:
         self.violations.append(problem)
@@ -201,10 +190,6 @@ class Gateway:
 
 def _to_response(rendered: Rendered) -> Response:
     return Response(rendered.encode(), status_code=rendered.status, headers=rendered.headers, media_type=JSON_TYPE)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 async def _maybe_await(value: Any) -> Any:

@@ -3,6 +3,10 @@
 Bundled draft-07 schemas keep their shared parts under ``definitions``; here those are hoisted
 into ``components/schemas`` (a ``#`` ref means the OpenAPI document) and refs are rewritten.
 Every path lists the regional hosts that serve it as its own ``servers``.
+
+Only the ADVANCE AI endpoints are here. Tencent Cloud's actions share one ``POST /`` and are told
+apart by the ``X-TC-Action`` header, which OpenAPI cannot key operations on; their contract is
+the catalog and their JSON Schemas (``ContractSchemas``), as for every endpoint.
 """
 
 from __future__ import annotations
@@ -44,9 +48,10 @@ class OpenApiBuilder:
                 "title": "ADVANCE AI liveness APIs (as served by liveness-mock)",
                 "version": __version__,
                 "description": "Generated from schemas/catalog.yaml. Business codes come with HTTP 200; "
-                "CLIENT_ERROR carries the HTTP status it names.",
+                "CLIENT_ERROR carries the HTTP status it names. Tencent Cloud FaceID (POST / by X-TC-Action) "
+                "is served too but not described here: see the README.",
             },
-            "servers": [{"url": f"https://{h}"} for h in self.catalog.hosts],
+            "servers": [{"url": f"https://{h}"} for h in self.catalog.hosts_of("advance")],
             "paths": paths,
             "components": {
                 "schemas": dict(sorted(self.components.items())),
@@ -56,7 +61,7 @@ class OpenApiBuilder:
 
     def _routes_by_path(self) -> dict[str, list[Route]]:
         grouped: dict[str, list[Route]] = defaultdict(list)
-        for route in self.catalog.routes():
+        for route in self.catalog.routes("advance"):
             grouped[route.path].append(route)
         return grouped
 

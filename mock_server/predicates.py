@@ -100,7 +100,7 @@ def value_at(params: Any, path: tuple[str, ...]) -> Any:
     """The value at ``path`` (object keys, array indexes), or a private MISSING marker."""
     node = params
     for step in path:
-        if isinstance(node, Mapping):
+        if type(node) is dict or isinstance(node, Mapping):  # the exact type first: the common case, and cheap
             node = node.get(step, _MISSING)
         elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
             node = node[int(step)]

@@ -1,68 +1,64 @@
-"""Token buckets on the mock clock, and the per-account rate limit that answers SERVICE_BUSY.
+"""Request rate limits from the catalog (``rate_limit: {per_second, error}``), per account and endpoint.
 
-Buckets refill with mock time, so a test advances the clock instead of sleeping. An account's
-``rateLimit: {perSecond, burst}`` trait (fixtures/accounts.yaml) sets its bucket; the check runs
-after authentication, keyed by the account, and answers with the documented Retry-After form.
+Tencent documents "a maximum of 20 requests per second" per API. A sliding window says exactly
+that: a request is refused when ``per_second`` others of the same account and endpoint came in
+the second before it. (A token bucket of 20 refilled at 20/s would let a 21st through within a
+second as soon as 50 ms have passed.) Windows run on the mock clock, so a test can advance the
+clock instead of sleeping; a clock moved backwards empties them.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .accounts import Account, Accounts
 from .clock import MockClock
 from .envelope import ApiError
-from .gateway import Call
+
+if TYPE_CHECKING:
+    from .gateway import Call
 
 
-class TokenBucket:
-    """``burst`` tokens, refilled at ``per_second``; ``take`` spends one or says how long to wait."""
+class SlidingWindow:
+    """At most ``limit`` events in any ``window`` seconds."""
 
-    def __init__(self, per_second: float, burst: int, now_ms: int) -> None:
-        self.per_ms, self.burst = per_second / 1000, burst
-        self.tokens, self.last_ms = float(burst), now_ms
+    def __init__(self, limit: int, window: float = 1.0, now: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self._now = now
+        self._events: deque[float] = deque(maxlen=limit)
 
-    def take(self, now_ms: int) -> float:
-        """0 when a token was spent, else the ms until one is back (nothing spent)."""
-        self.tokens = min(self.burst, self.tokens + max(0, now_ms - self.last_ms) * self.per_ms)
-        self.last_ms = max(self.last_ms, now_ms)
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.per_ms
-
-
-def retry_after(wait_ms: float) -> str:
-    """The documented form ("10s"), rounded up to whole seconds, at least 1."""
-    return f"{max(1, math.ceil(wait_ms / 1000))}s"
+    def admit(self) -> bool:
+        """Count this event if the window has room for it; False (not counted) when it has none."""
+        now = self._now()
+        if self._events and now < self._events[-1]:
+            self._events.clear()  # time went backwards (the mock clock was set into the past)
+        if len(self._events) == self.limit and now - self._events[0] < self.window:
+            return False
+        self._events.append(now)
+        return True
 
 
-class AccountRateLimits:
-    """A gateway check: SERVICE_BUSY "Rate limit is exceeded" once an account's bucket is empty."""
+class EndpointRateLimits:
+    """A gateway check: the catalog's rate limit of the endpoint, per authenticated account."""
 
-    def __init__(self, accounts: Accounts, clock: MockClock) -> None:
-        self.accounts, self.clock = accounts, clock
-        self.buckets: dict[str, TokenBucket] = {}
+    def __init__(self, clock: MockClock) -> None:
+        self._now = lambda: clock.now_ms() / 1000
+        self._windows: dict[tuple[str, str], SlidingWindow] = {}
 
-    def __call__(self, call: Call) -> None:
-        account = call.account or self._by_key(call.params)
-        if account is None or account.rate_per_second is None:
+    def check(self, call: Call) -> None:
+        limit = call.endpoint.rate_limit
+        if limit is None or call.account is None:
             return
-        now = self.clock.now_ms()
-        bucket = self.buckets.get(account.name)
-        if bucket is None:
-            burst = account.rate_burst or max(1, math.ceil(account.rate_per_second))
-            bucket = self.buckets[account.name] = TokenBucket(account.rate_per_second, burst, now)
-        wait = bucket.take(now)
-        if wait:
-            call.notes["rateLimited"] = account.name
-            raise ApiError("SERVICE_BUSY", "rate_limited", headers={"Retry-After": retry_after(wait)})
-
-    def _by_key(self, params: dict[str, Any]) -> Account | None:
-        """Before authentication sets ``call.account``: the account of the body's accessKey, if any."""
-        key = params.get("accessKey")
-        return self.accounts.by_access_key(key) if isinstance(key, str) else None
+        key = (call.account.name, call.endpoint.id)
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = SlidingWindow(limit.per_second, 1.0, self._now)
+        if not window.admit():
+            call.notes["rate_limited"] = True
+            raise ApiError(limit.error.code, limit.error.message)
 
     def reset(self) -> None:
-        self.buckets.clear()
+        self._windows.clear()

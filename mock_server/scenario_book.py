@@ -15,8 +15,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from .buckets import TokenBucket
 from .clock import MockClock
-from .ratelimit import TokenBucket
 from .scenario_rules import suggest
 from .scenarios import Rule, Scenario
 

@@ -16,12 +16,12 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from .buckets import retry_after
 from .catalog import Endpoint
 from .envelope import ApiError, Outcome
 from .faults import FAULT_NAMES, Delay, Fault, fault_app
 from .gateway import Call, Gateway
 from .predicates import Captures
-from .ratelimit import retry_after
 from .scenario_book import ScenarioBook, State, UnknownScenario
 from .scenarios import Respond, Rule
 

@@ -15,14 +15,16 @@ from dataclasses import replace
 from typing import Any
 
 from .catalog import Catalog, Endpoint
-from .envelope import Outcome, render
+from .envelope import Outcome
 from .faults import FAULT_NAMES, Delay, Fault
+from .ids import IdFactory
 from .predicates import FieldPredicate, PredicateError, parse_predicate
+from .protocols import ENVELOPES
 from .scenarios import Match, Rate, Respond, Rule
 from .schemas import ContractSchemas
 
 RESERVED = frozenset(
-    ("endpoint", "host", "method", "call", "every", "first", "after", "probability", "window", "overRate")
+    ("endpoint", "protocol", "host", "method", "call", "every", "first", "after", "probability", "window", "overRate")
 )
 Path = list[str | int]
 
@@ -59,11 +61,14 @@ class RuleBuilder:
         self, catalog: Catalog, contract: ContractSchemas, example_data: Mapping[tuple[str, str], Any]
     ) -> None:
         self.catalog, self.contract, self.example_data = catalog, contract, example_data
+        self.protocols = {e.protocol: e.protocol for e in catalog.endpoints.values()}
+        self.ids = IdFactory(0)
 
     def rule(self, index: int, raw: Mapping[str, Any]) -> Rule:
         at: Path = ["rules", index]
         match = self.match(raw.get("match", {}), [*at, "match"])
-        endpoints = self.candidates(match, [*at, "match"])
+        protocols = self.names(raw.get("match", {}).get("protocol"), self.protocols, [*at, "match", "protocol"])
+        endpoints = self.candidates(match, protocols, [*at, "match"])
         match = replace(match, endpoints=frozenset(e.id for e in endpoints))
         groups = {g for p in match.fields if p.pattern is not None for g in p.pattern.groupindex}
         respond = self.respond(raw["respond"], match, endpoints, groups, [*at, "respond"])
@@ -99,12 +104,13 @@ class RuleBuilder:
         except PredicateError as exc:
             raise ScenarioError(at, str(exc)) from None
 
-    def candidates(self, match: Match, at: Path) -> list[Endpoint]:
+    def candidates(self, match: Match, protocols: frozenset[str] | None, at: Path) -> list[Endpoint]:
         """The endpoints this rule can answer for; a field no candidate has is an error."""
         found = [
             e
             for e in self.catalog.endpoints.values()
             if (match.endpoints is None or e.id in match.endpoints)
+            and (protocols is None or e.protocol in protocols)
             and (match.methods is None or e.method in match.methods)
             and (match.hosts is None or any(r.host in match.hosts for r in e.routes))
         ]
@@ -173,18 +179,23 @@ class RuleBuilder:
         if code is not None and not fault.needs_answer:
             raise ScenarioError([*at, "code"], f"fault {fault.name} sends no envelope of a code: drop code")
         if fault.envelope is not None:
-            missing = [e for e in endpoints if fault.envelope[0] not in e.codes]
-            if missing:
-                raise ScenarioError([*at, "fault"], f"{fault.envelope[0]} is not documented for {_ids(missing)}")
+            self.documented(fault.envelope[0], endpoints, [*at, "fault"])
+
+    def documented(self, code: str, endpoints: list[Endpoint], at: Path) -> None:
+        missing = [e for e in endpoints if code not in e.codes]
+        if len(missing) == 1:
+            known = ", ".join(missing[0].codes)
+            raise ScenarioError(at, f"{code} is not documented for {missing[0].id} (it has {known})")
+        if missing:
+            hint = "add an endpoint or protocol condition" if len(missing) < len(endpoints) else "no endpoint has it"
+            raise ScenarioError(at, f"{code} is not documented for {_ids(missing)}: {hint}")
 
     def datas(self, raw: Mapping[str, Any], endpoints: list[Endpoint], at: Path) -> dict[str, Any]:
         """Each endpoint's data for the code: its example's, with ``data`` laid over; checked by schema."""
         code, found = raw["code"], {}
+        self.documented(code, endpoints, [*at, "code"])
         for endpoint in endpoints:
-            spec = endpoint.codes.get(code)
-            if spec is None:
-                documented = ", ".join(endpoint.codes)
-                raise ScenarioError([*at, "code"], f"{code} is not documented for {endpoint.id} (it has {documented})")
+            spec = endpoint.codes[code]
             if "message" in raw and raw["message"] not in spec.messages:
                 known = ", ".join(spec.messages)
                 raise ScenarioError(
@@ -192,7 +203,8 @@ class RuleBuilder:
                 )
             base = self.example_data.get((endpoint.id, code)) if spec.data else None
             data = merge(base, raw["data"]) if "data" in raw else base
-            body = render(spec, Outcome(code, data, raw.get("message")), "0" * 16).body
+            outcome = Outcome(code, data, raw.get("message"))
+            body = ENVELOPES[endpoint.protocol].render(spec, outcome, self.ids).body
             problems = self.contract.response_problems(endpoint.id, body)
             if problems:
                 raise ScenarioError([*at, "data"], f"{endpoint.id} {code} would break its schema: {problems[0]}")

@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 
 from .catalog import Catalog, Endpoint
+from .protocols import ENVELOPES
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 Schema = dict[str, Any]
@@ -131,29 +132,33 @@ class ContractSchemas:
         """Why ``body`` is not a documented answer of the endpoint; empty when it is one."""
         if not isinstance(body, dict):
             return [f"the body is a JSON {type(body).__name__}, not an object"]
-        validator = self._response_validators.get((endpoint_id, body.get("code")))  # type: ignore[arg-type]
+        code = self.code_of(endpoint_id, body)
+        validator = self._response_validators.get((endpoint_id, code))  # type: ignore[arg-type]
         if validator is None:
-            return [f"code {body.get('code')!r} is not documented for {endpoint_id}"]
+            return [f"code {code!r} is not documented for {endpoint_id}"]
         errors = sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
         return [f"at {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
+
+    def code_of(self, endpoint_id: str, body: Any) -> str | None:
+        """The code a body of this endpoint carries, in its protocol's envelope (None if none)."""
+        if not isinstance(body, dict):
+            return None
+        return ENVELOPES[self.catalog.endpoints[endpoint_id].protocol].code_of(body)
+
+    def data_of(self, endpoint_id: str, body: Any) -> Any:
+        """The ``data`` an Outcome needs to render ``body`` again (ADVANCE AI: data; Tencent: Response's output)."""
+        if not isinstance(body, dict):
+            return None
+        return ENVELOPES[self.catalog.endpoints[endpoint_id].protocol].data_of(body)
 
     @cached_property
     def envelope(self) -> Schema:
         return self.store.bundle_file("envelope.json")
 
     def _response(self, endpoint: Endpoint, code: str) -> Schema:
-        spec = endpoint.codes[code]
-        schema = copy.deepcopy(self.store._doc("envelope.json"))
-        schema["title"] = f"{endpoint.id} {code}"
-        props = schema["properties"]
-        props["code"] = {"const": code}
-        if spec.data:
-            props["data"] = {"$ref": f"responses/{endpoint.id}.json#/definitions/{spec.data}"}
-        else:
-            props["data"] = {"type": "null"}
-        if code != "SUCCESS":
-            props["pricingStrategy"] = {"const": "FREE"}
-        return self.store.bundle(schema, "")
+        envelope = ENVELOPES[endpoint.protocol]
+        schema, base = envelope.response_schema(self.store.docs, endpoint, endpoint.codes[code])
+        return self.store.bundle(schema, base)
 
 
 def _validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:

@@ -27,6 +27,14 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicor
     return uvicorn.Config(app, **options)
 
 
+def bind(config: uvicorn.Config) -> socket.socket:
+    """Bind and listen at once: a client that connects before the server loop runs then waits in
+    the backlog instead of being refused (the URL is printed before the loop starts)."""
+    sock = config.bind_socket()
+    sock.listen(config.backlog)
+    return sock
+
+
 def base_url(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
@@ -46,7 +54,7 @@ class ThreadedServer:
 
     def start(self) -> ThreadedServer:
         began = time.perf_counter()
-        sock = self.config.bind_socket()
+        sock = bind(self.config)
         self.url = base_url(sock)
         self._server = uvicorn.Server(self.config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)

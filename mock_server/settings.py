@@ -17,6 +17,7 @@ class Settings:
     instead of sending a response that breaks its schema. clock_ms: start the mock clock there
     (it then ticks with the wall clock). public_url: the base URL clients reach the mock at, for
     the links it hands out (default: the address of the socket each request came in on).
+    callback_hosts: hosts besides loopback that IDVS callbacks may be sent to.
     """
 
     host: str = "127.0.0.1"
@@ -26,6 +27,7 @@ class Settings:
     strict: bool = False
     clock_ms: int | None = None
     public_url: str | None = None
+    callback_hosts: tuple[str, ...] = ()
     max_body_bytes: int = 1 << 20
     # Scenarios, journal, admin safety (issue 4): scenarios active from the start (--scenario),
     # whether X-Mock-Scenario is honoured, the journal's length, the token every /__admin call

@@ -1,8 +1,9 @@
 """A request against its schema -> the documented code and message of the first problem.
 
 The vendor reports one problem per answer. Missing or empty required fields come first
-("Parameter should not be empty"), then fields the catalog names (in catalog order, e.g. region
--> REGION_WRONG), then anything else as the endpoint's generic invalid message.
+("Parameter should not be empty"), then fields the schema does not define (where the catalog
+maps them: Tencent's UnknownParameter), then fields the catalog names (in catalog order, e.g.
+region -> REGION_WRONG), then anything else as the endpoint's generic invalid message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .catalog import Endpoint, ErrorTarget, Route
 from .envelope import ApiError
 from .schemas import ContractSchemas
 
-_EMPTY, _FIELD, _GENERIC = 0, 1, 2
+_EMPTY, _UNKNOWN, _FIELD, _GENERIC = 0, 1, 2, 3
 
 
 class RequestChecker:
@@ -43,6 +44,8 @@ def _rank(endpoint: Endpoint, schema: Mapping[str, Any], error: ValidationError)
     path = tuple(str(p) for p in error.absolute_path)
     if _is_empty(schema, error, path):
         return (_EMPTY, 0, endpoint.errors.empty)
+    if endpoint.errors.unknown is not None and not path and error.validator == "additionalProperties":
+        return (_UNKNOWN, 0, endpoint.errors.unknown)
     best_len, found = -1, None
     for index, (pattern, target) in enumerate(endpoint.errors.fields):
         if len(pattern) > best_len and _prefix_matches(pattern, path):

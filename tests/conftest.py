@@ -17,6 +17,8 @@ from mock_server.schemas import ContractSchemas
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 
+from .helpers import access_token
+
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DOCS = ROOT / "docs" / "vendor"
 
@@ -54,8 +56,23 @@ def server(app: Starlette) -> Iterator[ThreadedServer]:
 
 @pytest.fixture
 def http(server: ThreadedServer, parts: MockParts) -> Iterator[httpx.Client]:
-    """A client of the real server; the test fails if the mock broke its own contract meanwhile."""
+    """A client of the real server, reset for this test; the test fails if the mock broke its own
+    contract meanwhile (strict mode)."""
+    parts.reset()
     parts.gateway.violations.clear()
     with httpx.Client(base_url=server.url, timeout=10) as client:
         yield client
     assert parts.gateway.violations == [], "strict mode caught responses that break their schema"
+
+
+@pytest.fixture
+def token(http: httpx.Client) -> str:
+    """An access token of the default account, through the real Token Authentication flow."""
+    return access_token(http)
+
+
+@pytest.fixture
+def api(server: ThreadedServer, token: str) -> Iterator[httpx.Client]:
+    """A client that sends the default account's access token."""
+    with httpx.Client(base_url=server.url, timeout=10, headers={"X-ACCESS-TOKEN": token}) as client:
+        yield client

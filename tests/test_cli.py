@@ -55,7 +55,7 @@ def test_serve_prints_its_url_serves_and_stops_on_sigterm(serve: subprocess.Pope
     assert line.startswith("liveness-mock") and "serving on http://127.0.0.1:" in line
     url = line.split("serving on ", 1)[1].split()[0]
     response = httpx.post(f"{url}/openapi/liveness/v4/h5/get-result", json={"signatureId": "x"}, timeout=5)
-    assert response.json()["code"] == "SUCCESS"
+    assert response.json()["code"] == "IAM_FAILED"  # a real answer: no access token
     began = time.monotonic()
     serve.send_signal(signal.SIGTERM)
     assert serve.wait(timeout=10) == 0
@@ -81,6 +81,31 @@ def test_serve_with_the_same_seed_replays_transaction_ids() -> None:
                 process.terminate()
 
     assert first_ids() == first_ids()
+
+
+def test_clock_ms_replays_the_docs_signature_vector() -> None:
+    """File 003: sampleaccesskey + samplesecretkey + 1665993522952 -> 02209bbe...f5, accepted when the
+    mock clock starts at that moment."""
+    body = {
+        "accessKey": "sampleaccesskey",
+        "signature": "02209bbeaf0d0a3dd587f6a1ba22f84c98d142e3b545e77db7e4906ca56349f5",
+        "timestamp": 1665993522952,
+    }
+    with subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--clock-ms", "1665993522952"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        try:
+            assert process.stdout is not None
+            url = process.stdout.readline().split("serving on ", 1)[1].split()[0]
+            answer = httpx.post(f"{url}/openapi/auth/ticket/v1/generate-token", json=body, timeout=5).json()
+            assert answer["code"] == "SUCCESS"
+            assert 1665993522952 + 3_600_000 <= answer["data"]["expiredTime"] < 1665993522952 + 3_660_000
+        finally:
+            process.terminate()
 
 
 def test_an_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,14 +24,14 @@ def test_the_document_validates_as_openapi_3_1(document: dict[str, Any]) -> None
 
 
 def test_every_route_is_an_operation_with_its_hosts_as_servers(document: dict[str, Any], catalog: Catalog) -> None:
-    for route in catalog.routes():
+    for route in catalog.routes("advance"):
         item = document["paths"][route.path]
         assert f"https://{route.host}" in [s["url"] for s in item["servers"]]
         assert route.method.lower() in item
 
 
 def test_one_server_per_regional_host(document: dict[str, Any], catalog: Catalog) -> None:
-    assert [s["url"] for s in document["servers"]] == [f"https://{h}" for h in catalog.hosts]
+    assert [s["url"] for s in document["servers"]] == [f"https://{h}" for h in catalog.hosts_of("advance")]
 
 
 def test_operation_ids_are_unique(document: dict[str, Any]) -> None:
@@ -64,3 +64,12 @@ def test_schemathesis_loads_every_operation(document: dict[str, Any]) -> None:
     loaded = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
     expected = {(m.upper(), p) for p, item in document["paths"].items() for m in item if m != "servers"}
     assert loaded == expected and len(loaded) == 16
+
+
+def test_tencent_is_left_out_as_the_readme_says(document: dict[str, Any], catalog: Catalog) -> None:
+    assert "/" not in document["paths"]
+    assert not any("tencent" in s["url"] for s in document["servers"])
+    assert not any(
+        name.startswith(tuple(e for e, ep in catalog.endpoints.items() if ep.protocol == "tencent"))
+        for name in document["components"]["schemas"]
+    )

@@ -1,27 +1,46 @@
-"""Token buckets on the mock clock."""
+"""SlidingWindow: at most N events in any window, refusals not counted; per account and endpoint."""
 
 from __future__ import annotations
 
-import pytest
-
-from mock_server.ratelimit import TokenBucket, retry_after
+from mock_server.ratelimit import SlidingWindow
 
 
-def test_a_bucket_spends_its_burst_then_refills_with_time() -> None:
-    bucket = TokenBucket(per_second=2, burst=3, now_ms=0)
-    assert [bucket.take(0) for _ in range(3)] == [0, 0, 0]
-    assert bucket.take(0) == pytest.approx(500)
-    assert bucket.take(250) == pytest.approx(250)  # nothing spent while waiting
-    assert bucket.take(500) == 0
-    assert bucket.take(10_000) == 0 and bucket.tokens == pytest.approx(2)  # never more than the burst
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_a_clock_moved_back_does_not_mint_tokens() -> None:
-    bucket = TokenBucket(per_second=1, burst=1, now_ms=5_000)
-    assert bucket.take(5_000) == 0
-    assert bucket.take(1_000) > 0 and bucket.take(5_999) > 0 and bucket.take(6_000) == 0
+def test_the_21st_event_within_a_second_is_refused_until_the_first_is_a_second_old() -> None:
+    clock = FakeTime()
+    window = SlidingWindow(20, 1.0, clock)
+    for _ in range(20):
+        assert window.admit()
+        clock.now += 0.04
+    assert not window.admit()  # 0.8 s after the first
+    clock.now = 100.9999
+    assert not window.admit()
+    clock.now = 101.0
+    assert window.admit()  # the first event left the window
+    assert not window.admit()  # the second one (at 100.04) has not
 
 
-@pytest.mark.parametrize(("wait_ms", "header"), [(1, "1s"), (999, "1s"), (1001, "2s"), (0, "1s"), (9500, "10s")])
-def test_retry_after_uses_the_documented_form(wait_ms: float, header: str) -> None:
-    assert retry_after(wait_ms) == header
+def test_refused_events_are_not_counted() -> None:
+    clock = FakeTime()
+    window = SlidingWindow(1, 1.0, clock)
+    assert window.admit()
+    for _ in range(50):
+        clock.now += 0.01
+        assert not window.admit()
+    clock.now = 101.0
+    assert window.admit()
+
+
+def test_a_clock_moved_backwards_empties_the_window() -> None:
+    clock = FakeTime()
+    window = SlidingWindow(2, 1.0, clock)
+    assert window.admit() and window.admit() and not window.admit()
+    clock.now = 50.0
+    assert window.admit()

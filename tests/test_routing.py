@@ -8,7 +8,7 @@ from mock_server.routing import RouteMiss, RouteTable
 
 @pytest.fixture(scope="module")
 def table(catalog: Catalog) -> RouteTable:
-    return RouteTable(catalog.routes())
+    return RouteTable(catalog.routes("advance"))
 
 
 def test_a_regional_path_is_served_only_on_its_host(table: RouteTable) -> None:
@@ -35,4 +35,4 @@ def test_two_endpoints_on_one_route_is_refused() -> None:
 
 
 def test_iterating_gives_every_route(table: RouteTable, catalog: Catalog) -> None:
-    assert sorted(table, key=repr) == sorted(catalog.routes(), key=repr)
+    assert sorted(table, key=repr) == sorted(catalog.routes("advance"), key=repr)

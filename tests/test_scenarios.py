@@ -16,7 +16,7 @@ from mock_server.schemas import ContractSchemas
 
 SHIPPED = {
     "flaky", "slow", "rate-limited", "outage", "attack", "connection-reset", "truncated-body", "gateway-html",
-    "quota-exhausted", "magic-values",
+    "quota-exhausted", "magic-values", "apply_liveness_token.SUCCESS",
 }  # fmt: skip
 
 
@@ -38,9 +38,12 @@ def test_the_shipped_scenarios_load(ctx: ScenarioContext) -> None:
     assert all(s.description and s.kind == "file" for s in shipped.values())
 
 
-def test_one_builtin_scenario_per_documented_code(ctx: ScenarioContext, catalog: Catalog) -> None:
+def test_one_scenario_per_documented_code(ctx: ScenarioContext, catalog: Catalog) -> None:
     built = builtin_scenarios(ctx)
-    assert len(built) == sum(len(e.codes) for e in catalog.endpoints.values())
+    every = {f"{e.id}.{code}" for e in catalog.endpoints.values() for code in e.codes}
+    files = set(load_scenario_files([fixtures_dir()], schemas_dir(), ctx))
+    assert every - set(built) == {"apply_liveness_token.SUCCESS"}  # no documented example of its data
+    assert every <= set(built) | files  # ...so a shipped file gives it
     face = built["get_result.FACE_OCCLUDED"].rules[0]
     assert face.match.endpoints == {"get_result"} and face.respond.datas["get_result"]["score"] is None
 
@@ -71,8 +74,8 @@ def test_a_rule_is_only_looked_at_for_the_endpoints_it_can_match(ctx: ScenarioCo
             r"bad.yaml:3: .*LIVENESS_ID_NOT_EXISTED is not documented for get_video",
         ),
         (
-            "rules:\n  - respond:\n      code: ERROR\n      message: nope\n",
-            r"bad.yaml:4: rules/0/respond/message: ERROR of .* has no message 'nope'",
+            "rules:\n  - match: {protocol: advance}\n    respond:\n      code: ERROR\n      message: nope\n",
+            r"bad.yaml:5: rules/0/respond/message: ERROR of .* has no message 'nope'",
         ),
         (
             "rules:\n  - match: {endpoint: get_result}\n    respond:\n      code: SUCCESS\n      data: {score: 7}\n",
@@ -88,6 +91,11 @@ def test_a_rule_is_only_looked_at_for_the_endpoints_it_can_match(ctx: ScenarioCo
         ("rules:\n  - respond: {message: x}\n", r"message needs a literal code"),
         ("rules:\n  - match: {endpoint: configure_ui}\n    respond: {fault: http_429, code: ERROR}\n", r"drop code"),
         ("rules:\n  - match: {endpoint: get_video, method: POST}\n    respond: {}\n", r"no endpoint can match"),
+        (
+            "rules:\n  - respond: {code: ERROR}\n",
+            r"ERROR is not documented for apply_liveness_token, get_liveness_result: add an",
+        ),
+        ("rules:\n  - match: {protocol: soap}\n    respond: {}\n", r"unknown protocol 'soap'"),
         ("rules:\n  - respond: {fault: melt}\n", r"bad.yaml:2: rules/0/respond/fault: unknown fault 'melt'"),
         (
             "rules:\n  - match:\n      probability: 1.5\n    respond: {}\n",
@@ -111,7 +119,9 @@ def test_two_files_with_one_name_are_refused(tmp_path: Path, ctx: ScenarioContex
 
 def test_a_fixture_folder_adds_and_replaces_scenarios(tmp_path: Path, ctx: ScenarioContext) -> None:
     (tmp_path / "scenarios").mkdir()
-    (tmp_path / "scenarios" / "flaky.yaml").write_text("rules: [{match: {probability: 1}, respond: {code: ERROR}}]\n")
+    (tmp_path / "scenarios" / "flaky.yaml").write_text(
+        "rules: [{match: {probability: 1, protocol: advance}, respond: {code: ERROR}}]\n"
+    )
     (tmp_path / "scenarios" / "mine.json").write_text('{"rules": [{"respond": {"delayMs": 5}}]}')
     (tmp_path / "scenarios" / "notes.txt").write_text("not a scenario")
     merged = load_scenario_files([fixtures_dir(), tmp_path], schemas_dir(), ctx)

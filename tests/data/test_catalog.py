@@ -35,17 +35,81 @@ def test_the_docs_index_parses_into_28_routes() -> None:
 
 
 def test_catalog_documented_routes_equal_the_docs_index(catalog: Catalog) -> None:
-    served = {(r.host, r.method, r.path) for r in catalog.routes() if r.documented}
+    served = {(r.host, r.method, r.path) for r in catalog.routes("advance") if r.documented}
     assert served == documented_routes()
+
+
+def test_tencent_routes_are_post_slash_on_the_documented_host_by_action(catalog: Catalog) -> None:
+    index = (VENDOR_DOCS / "README.md").read_text(encoding="utf-8")
+    assert "Tencent Cloud: `POST /` on faceid.tencentcloudapi.com with the action in `X-TC-Action`" in index
+    routes = {(r.host, r.method, r.path, r.action, r.documented) for r in catalog.routes("tencent")}
+    assert routes == {
+        ("faceid.tencentcloudapi.com", "POST", "/", "GetLivenessResult", True),  # file 004
+        ("faceid.tencentcloudapi.com", "POST", "/", "ApplyLivenessToken", False),  # its companion, outside the seeds
+    }
+    assert catalog.hosts_of("tencent") == ["faceid.tencentcloudapi.com"]
 
 
 def test_every_route_host_is_a_catalog_host(catalog: Catalog) -> None:
     assert {r.host for r in catalog.routes()} <= set(catalog.hosts)
 
 
+GATEWAY_CODES = {
+    "advance": {"SUCCESS", "CLIENT_ERROR", "PARAMETER_ERROR"},
+    "tencent": {
+        "SUCCESS",
+        "MissingParameter",
+        "InvalidParameter",
+        "InvalidParameterValue",
+        "UnknownParameter",
+        "RequestSizeLimitExceeded",
+        "NoSuchVersion",
+        "UnsupportedRegion",
+        "RequestLimitExceeded",
+        "AuthFailure.InvalidAuthorization",
+        "AuthFailure.SignatureExpire",
+        "AuthFailure.SecretIdNotFound",
+        "AuthFailure.SignatureFailure",
+        "AuthFailure.TokenFailure",
+    },
+}
+
+
 def test_every_endpoint_can_answer_the_codes_the_gateway_raises(catalog: Catalog) -> None:
     for endpoint in catalog.endpoints.values():
-        assert {"SUCCESS", "CLIENT_ERROR", "PARAMETER_ERROR"} <= set(endpoint.codes), endpoint.id
+        assert GATEWAY_CODES[endpoint.protocol] <= set(endpoint.codes), endpoint.id
+
+
+def test_tencent_protocol_misses_are_in_its_glossary(catalog: Catalog) -> None:
+    for code in ("InvalidAction", "MissingParameter", "UnsupportedProtocol"):
+        assert catalog.glossary_code(code, "tencent").http_status == 200
+
+
+def test_get_liveness_result_codes_are_file_004s(catalog: Catalog) -> None:
+    own = {c for c, spec in catalog.endpoints["get_liveness_result"].codes.items() if not spec.from_glossary}
+    assert own == {
+        "SUCCESS",
+        "InternalError",
+        "InvalidParameter",
+        "InvalidParameterValue.BizTokenExpired",
+        "InvalidParameterValue.BizTokenIllegal",
+        "OperationDenied",
+    }
+    assert catalog.endpoints["get_liveness_result"].result_codes["1001"] == "Failed to call the liveness engine"
+
+
+def test_a_tencent_route_on_an_advance_host_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "catalog.schema.json").write_text((schemas_dir() / "catalog.schema.json").read_text())
+    text = (schemas_dir() / "catalog.yaml").read_text()
+    text = text.replace(
+        "{host: faceid.tencentcloudapi.com, path: /, action: GetLivenessResult}",
+        "{host: api.advance.ai, path: /, action: GetLivenessResult}",
+    )
+    (tmp_path / "catalog.yaml").write_text(text)
+    with pytest.raises(
+        CatalogError, match=r"get_liveness_result: route api\.advance\.ai/ does not fit protocol tencent"
+    ):
+        load_catalog(tmp_path)
 
 
 def test_errors_are_free_and_success_pricing_follows_the_docs(catalog: Catalog) -> None:

@@ -16,7 +16,9 @@ from ..conftest import VENDOR_DOCS
 
 EXAMPLES = load_examples(fixtures_dir() / "examples")
 RESPONSES = [e for e in EXAMPLES if e.kind == "response"]
-ADVANCE_SEEDS = ("000", "001", "002", "003")  # file 004 is Tencent's
+ADVANCE_RESPONSES = [e for e in RESPONSES if e.seed.split(":")[0] != "004"]
+TENCENT_RESPONSES = [e for e in RESPONSES if e.seed.split(":")[0] == "004"]
+SEEDS = ("000", "001", "002", "003", "004")  # 004 is Tencent's
 
 
 def json_blocks(text: str) -> list[str]:
@@ -58,8 +60,8 @@ def test_each_example_is_verbatim_from_its_seed_line(example: Example) -> None:
     assert example.text.rstrip("\n") in seed_text(source)
 
 
-@pytest.mark.parametrize("source", ADVANCE_SEEDS)
-def test_every_example_of_the_advance_docs_is_in_the_fixtures(source: str) -> None:
+@pytest.mark.parametrize("source", SEEDS)
+def test_every_example_of_the_vendor_docs_is_in_the_fixtures(source: str) -> None:
     kept = {e.text.rstrip("\n") for e in EXAMPLES}
     missing = [b[:80] for b in json_blocks(seed_text(source)) if b not in kept]
     assert missing == []
@@ -69,7 +71,7 @@ def test_every_example_of_the_advance_docs_is_in_the_fixtures(source: str) -> No
 def test_each_response_example_fits_the_schema_of_its_endpoint_and_code(
     example: Example, contract: ContractSchemas
 ) -> None:
-    assert example.body["code"] == example.code
+    assert contract.code_of(example.endpoint, example.body) == example.code
     assert contract.response_problems(example.endpoint, example.body) == []
 
 
@@ -107,7 +109,7 @@ BREAKAGES = [
 
 
 @pytest.mark.parametrize("how", BREAKAGES)
-@pytest.mark.parametrize("example", RESPONSES, ids=lambda e: e.file)
+@pytest.mark.parametrize("example", ADVANCE_RESPONSES, ids=lambda e: e.file)
 def test_a_broken_example_is_rejected(example: Example, how: str, contract: ContractSchemas) -> None:
     assert contract.response_problems(example.endpoint, broken(example.body, how)) != []
 
@@ -138,7 +140,7 @@ def test_a_data_field_of_the_wrong_type_or_range_is_rejected(
     assert contract.response_problems(example.endpoint, body) != []
 
 
-@pytest.mark.parametrize("example", [e for e in RESPONSES if e.body["data"]], ids=lambda e: e.file)
+@pytest.mark.parametrize("example", [e for e in ADVANCE_RESPONSES if e.body["data"]], ids=lambda e: e.file)
 def test_a_data_object_missing_a_required_field_is_rejected(example: Example, contract: ContractSchemas) -> None:
     schema = contract.responses[(example.endpoint, example.code)]  # type: ignore[index]
     data_ref = schema["properties"]["data"]["$ref"].rsplit("/", 1)[1]
@@ -152,3 +154,71 @@ def test_an_error_code_charged_as_pay_is_rejected(contract: ContractSchemas) -> 
     example = next(e for e in EXAMPLES if e.file == "get_video.VIDEO_NOT_FOUND.1.json")
     body = dict(example.body, pricingStrategy="PAY")
     assert contract.response_problems("get_video", body) == ["at pricingStrategy: 'FREE' was expected"]
+
+
+def tencent_broken(body: dict[str, Any], how: str) -> dict[str, Any]:
+    body = copy.deepcopy(body)
+    response = body["Response"]
+    if how == "no_request_id":
+        del response["RequestId"]
+    elif how == "request_id_not_uuid":
+        response["RequestId"] = "b8cb2269"
+    elif how == "result_not_a_string":
+        response["Result"] = 1001
+    elif how == "md5_not_hex32":
+        response["Video"]["MD5"] = "682e24b2"
+    elif how == "size_as_string":
+        response["BestFrame"]["Size"] = "232267"
+    elif how == "file_info_extra_field":
+        response["Video"]["Name"] = "video.mp4"
+    elif how == "missing_description":
+        del response["Description"]
+    elif how == "error_and_output":
+        response["Error"] = {"Code": "InternalError", "Message": "Internal error."}
+    elif how == "undocumented_error":
+        body["Response"] = {"Error": {"Code": "NoSuchThing", "Message": "x"}, "RequestId": response["RequestId"]}
+    elif how == "not_wrapped":
+        body = response
+    return body
+
+
+TENCENT_BREAKAGES = [
+    "no_request_id",
+    "request_id_not_uuid",
+    "result_not_a_string",
+    "md5_not_hex32",
+    "size_as_string",
+    "file_info_extra_field",
+    "missing_description",
+    "error_and_output",
+    "undocumented_error",
+    "not_wrapped",
+]
+
+
+def test_file_004_has_its_output_example() -> None:
+    assert [e.file for e in TENCENT_RESPONSES] == ["get_liveness_result.SUCCESS.1.json"]
+
+
+@pytest.mark.parametrize("how", TENCENT_BREAKAGES)
+@pytest.mark.parametrize("example", TENCENT_RESPONSES, ids=lambda e: e.file)
+def test_a_broken_tencent_example_is_rejected(example: Example, how: str, contract: ContractSchemas) -> None:
+    assert contract.response_problems(example.endpoint, tencent_broken(example.body, how)) != []
+
+
+def test_a_tencent_error_answer_fits_its_code_only(contract: ContractSchemas) -> None:
+    body = {
+        "Response": {
+            "Error": {"Code": "InvalidParameterValue.BizTokenExpired", "Message": "BizToken expired."},
+            "RequestId": "b8cb2269-08b2-426c-8be8-c7142c7e64e4",
+        }
+    }
+    assert contract.response_problems("get_liveness_result", body) == []
+    assert contract.response_problems("apply_liveness_token", body) == [
+        "code 'InvalidParameterValue.BizTokenExpired' is not documented for apply_liveness_token"
+    ]
+
+
+@pytest.mark.parametrize("example", ADVANCE_RESPONSES, ids=lambda e: e.file)
+def test_data_of_an_advance_example_is_its_data(example: Example, contract: ContractSchemas) -> None:
+    assert contract.data_of(example.endpoint, example.body) == example.body["data"]

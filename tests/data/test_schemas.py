@@ -67,6 +67,8 @@ ENDPOINTS = [
     "generate_url",
     "liveness_detection",
     "get_video",
+    "apply_liveness_token",
+    "get_liveness_result",
 ]
 GENERATION = settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]

@@ -1,0 +1,34 @@
+"""``TencentApi``: the Tencent parts ``create_app`` wires in (actions, the ``tc3`` guard, admin routes, reset).
+
+The front and the envelope are found by protocol name (``protocols.py``, ``gateway.py``).
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from ..accounts import Accounts
+from ..catalog import Catalog
+from ..clock import MockClock
+from ..gateway import Action, Guard
+from ..media import MediaLinks
+from .actions import LivenessActions
+from .admin import sdk_token_routes
+from .auth import Tc3Guard
+from .tokens import SdkTokens
+
+RESULTS_ENDPOINT = "get_liveness_result"
+
+
+class TencentApi:
+    def __init__(
+        self, catalog: Catalog, accounts: Accounts, clock: MockClock, media: MediaLinks, public_url: str | None
+    ) -> None:
+        results = catalog.endpoints[RESULTS_ENDPOINT].result_codes
+        self.tokens = SdkTokens(clock, media)
+        self.actions: dict[str, Action] = LivenessActions(self.tokens, media, results, public_url).table()
+        self.guards: dict[str, Guard] = {"tc3": Tc3Guard(accounts, clock)}
+        self.admin_routes: list[BaseRoute] = sdk_token_routes(self.tokens, results, accounts)
+
+    def reset(self) -> None:
+        self.tokens.reset()

@@ -1,0 +1,63 @@
+"""Small client-side helpers the tests share: signing, tokens, sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+import httpx
+
+TOKEN_PATH = "/openapi/auth/ticket/v1/generate-token"
+GET_TOKEN_PATH = "/openapi/liveness/v2/h5/token"
+GENERATE_URL_PATH = "/intl/openapi/identity-risk/idvs-h5/ekyc/v1/generate-liveness-detection-url"
+GET_RESULT_PATH = "/openapi/liveness/v4/h5/get-result"
+DETECTION_PATH = "/openapi/liveness/v3/detection-result"
+VIDEO_PATH = "/liveness/ext/v1/get-video"
+CLEAR_PATH = "/liveness/h5/ext/v1/clear-data"
+CONFIGURE_UI_PATH = "/openapi/liveness/v1/h5/configureUI"
+RETURN_URL = "https://www.example.com/back"
+
+
+def signed_body(
+    access_key: str = "sampleaccesskey", secret_key: str = "samplesecretkey", timestamp: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    ts = timestamp if timestamp is not None else time.time_ns() // 1_000_000
+    signature = hashlib.sha256(f"{access_key}{secret_key}{ts}".encode()).hexdigest()
+    return {"accessKey": access_key, "signature": signature, "timestamp": ts, **extra}
+
+
+def access_token(
+    client: httpx.Client, access_key: str = "sampleaccesskey", secret_key: str = "samplesecretkey", **extra: Any
+) -> str:
+    body = client.post(TOKEN_PATH, json=signed_body(access_key, secret_key, **extra)).json()
+    assert body["code"] == "SUCCESS", body
+    return str(body["data"]["token"])
+
+
+def h5_session(client: httpx.Client, token: str, **fields: Any) -> dict[str, Any]:
+    body = client.post(
+        GET_TOKEN_PATH, json={"returnUrl": RETURN_URL, "region": "IDN", **fields}, headers={"X-ACCESS-TOKEN": token}
+    ).json()
+    assert body["code"] == "SUCCESS", body
+    return dict(body["data"])
+
+
+def idvs_session(client: httpx.Client, token: str, host: str = "sg-api.advance.ai", **fields: Any) -> dict[str, Any]:
+    headers = {"X-ACCESS-TOKEN": token, "Host": host}
+    body = client.post(
+        GENERATE_URL_PATH, json={"returnUrl": RETURN_URL, "region": "PHL", **fields}, headers=headers
+    ).json()
+    assert body["code"] == "SUCCESS", body
+    return dict(body["data"])
+
+
+def complete(client: httpx.Client, signature_id: str, outcome: str = "pass") -> dict[str, Any]:
+    response = client.post(f"/__admin/sessions/{signature_id}/complete", json={"outcome": outcome})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def envelope(response: httpx.Response) -> dict[str, Any]:
+    assert response.headers["content-type"] == "application/json", response.text
+    return dict(response.json())
