@@ -21,6 +21,7 @@ from .buckets import AccountRateLimits
 from .callbacks import CallbackSender
 from .catalog import Catalog, load_catalog
 from .clock import MockClock
+from .dashboard import dashboard_routes
 from .examples import load_examples
 from .faults import transport_access
 from .fixtures import FixtureError
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     parts.resets += [journal.clear, parts.scenarios.reset, limits.reset]
     admin += scenario_routes(parts.scenarios, schemas_dir(), scenario_ctx)
     admin += journal_routes(journal, NearMisses(catalog.routes()))
+    admin += dashboard_routes(outcomes)
     app = Starlette(
         routes=[
             Mount("/__admin", routes=admin),

@@ -2,7 +2,9 @@
 
 Buckets refill with mock time, so a test advances the clock instead of sleeping. An account's
 ``rateLimit: {perSecond, burst}`` trait (fixtures/accounts.yaml) sets its bucket; the check runs
-after authentication, keyed by the account, and answers with the documented Retry-After form.
+after authentication, keyed by the account, and answers with the documented Retry-After form
+(on Tencent endpoints, which have no SERVICE_BUSY: their catalog rate-limit code). The catalog's
+per-endpoint limits are ``ratelimit.py``'s.
 """
 
 from __future__ import annotations
@@ -57,7 +59,14 @@ class AccountRateLimits:
         wait = bucket.take(now)
         if wait:
             call.notes["rateLimited"] = account.name
-            raise ApiError("SERVICE_BUSY", "rate_limited", headers={"Retry-After": retry_after(wait)})
+            raise self.refusal(call, wait)
+
+    def refusal(self, call: Call, wait_ms: float) -> ApiError:
+        """SERVICE_BUSY where documented (ADVANCE AI); else the endpoint's own rate-limit code (Tencent)."""
+        limit = call.endpoint.rate_limit
+        if "SERVICE_BUSY" not in call.endpoint.codes and limit is not None:
+            return ApiError(limit.error.code, limit.error.message)
+        return ApiError("SERVICE_BUSY", "rate_limited", headers={"Retry-After": retry_after(wait_ms)})
 
     def _by_key(self, params: dict[str, Any]) -> Account | None:
         """Before authentication sets ``call.account``: the account of the body's accessKey, if any."""

@@ -1,10 +1,15 @@
-"""Token buckets on the mock clock."""
+"""Token buckets on the mock clock, and the per-account rate limit."""
 
 from __future__ import annotations
 
 import pytest
 
-from mock_server.buckets import TokenBucket, retry_after
+from mock_server.accounts import Account, Accounts
+from mock_server.buckets import AccountRateLimits, TokenBucket, retry_after
+from mock_server.catalog import Catalog
+from mock_server.clock import MockClock
+from mock_server.envelope import ApiError
+from mock_server.gateway import Call
 
 
 def test_a_bucket_spends_its_burst_then_refills_with_time() -> None:
@@ -25,3 +30,18 @@ def test_a_clock_moved_back_does_not_mint_tokens() -> None:
 @pytest.mark.parametrize(("wait_ms", "header"), [(1, "1s"), (999, "1s"), (1001, "2s"), (0, "1s"), (9500, "10s")])
 def test_retry_after_uses_the_documented_form(wait_ms: float, header: str) -> None:
     assert retry_after(wait_ms) == header
+
+
+def test_an_accounts_limit_answers_in_the_endpoints_own_terms(catalog: Catalog) -> None:
+    throttled = Account("throttled", "k", "s", rate_per_second=1, rate_burst=1)
+    limits = AccountRateLimits(Accounts([throttled]), MockClock(0, wall=lambda: 0))
+    refused = {}
+    for endpoint_id in ("get_result", "get_liveness_result"):
+        endpoint = catalog.endpoints[endpoint_id]
+        call = Call(endpoint, endpoint.routes[0], endpoint.routes[0].host, {}, None, account=throttled)  # type: ignore[arg-type]
+        limits(call)
+        with pytest.raises(ApiError) as raised:
+            limits(call)
+        refused[endpoint_id] = (raised.value.outcome.code, raised.value.outcome.headers.get("Retry-After"))
+        limits.reset()
+    assert refused == {"get_result": ("SERVICE_BUSY", "1s"), "get_liveness_result": ("RequestLimitExceeded", None)}
