@@ -16,8 +16,8 @@ from starlette.routing import BaseRoute, Route
 
 from .admin import AdminError, admin_endpoint, json_object
 from .scenario_book import ScenarioBook, UnknownScenario
+from .scenario_checks import ScenarioError
 from .scenario_loader import ScenarioContext, parse_inline
-from .scenario_rules import ScenarioError
 
 Handler = Callable[[Request], Awaitable[Any]]
 

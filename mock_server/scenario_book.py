@@ -17,7 +17,7 @@ from typing import Any
 
 from .buckets import TokenBucket
 from .clock import MockClock
-from .scenario_rules import suggest
+from .scenario_checks import suggest
 from .scenarios import Rule, Scenario
 
 HEADER_STATES = 1024  # callers remembered per server, least recently used forgotten first

@@ -18,7 +18,8 @@ from .catalog import Catalog
 from .examples import Example
 from .fixtures import FixtureError, line_of, load_checked, schema_file
 from .protocols import ENVELOPES
-from .scenario_rules import RuleBuilder, ScenarioError
+from .scenario_checks import ScenarioError
+from .scenario_rules import RuleBuilder
 from .scenarios import Scenario, index_rules
 from .schemas import ContractSchemas
 
