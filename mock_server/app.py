@@ -12,25 +12,21 @@ from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
 from .admin import clock_routes, reset_routes
-from .admin_sessions import SessionAdmin
-from .auth import Authenticator
-from .billing import Billing
+from .advance_api import AdvanceApi
 from .callbacks import CallbackSender
 from .catalog import Catalog, load_catalog
 from .clock import MockClock
 from .fixtures import FixtureError
-from .gateway import Action, Gateway
-from .h5page import H5Page, configure_ui_action
+from .gateway import Gateway
 from .ids import IdFactory
 from .journey import Journey
 from .media import MediaLibrary, MediaLinks
 from .outcomes import Outcomes, load_outcomes
 from .ratelimit import EndpointRateLimits
 from .resources import fixtures_dir, schemas_dir
-from .results import Results
 from .schemas import ContractSchemas, load_contract
 from .settings import Settings
-from .store import MemoryStore, Store
+from .store import Store
 from .tencent.api import TencentApi
 
 
@@ -64,54 +60,51 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ids = IdFactory(settings.seed)
     clock = MockClock(settings.clock_ms)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
-    outcomes = _outcomes(catalog, accounts, settings)
     library = MediaLibrary(fixtures_dir() / "media")
     media = MediaLinks(library, clock, ids)
-    store = MemoryStore()
-    billing = Billing(store)
-    auth = Authenticator(accounts, store, clock, ids)
-    journey = Journey(store, clock, ids, outcomes, accounts, media, billing, settings.public_url)
-    callbacks = CallbackSender(store, settings.callback_hosts)
-    journey.on_complete.append(callbacks.on_complete)
-    results = Results(journey, store, library, media, billing)
-    actions: dict[str, Action] = {
-        "token_authentication": auth.generate_token,
-        "configure_ui": configure_ui_action(store),
-        "get_token": journey.create_h5,
-        "generate_url": journey.create_idvs,
-        "get_result": results.get_result,
-        "liveness_detection": results.liveness_detection,
-        "get_video": results.get_video,
-        "pii_clear_data": journey.clear_data,
-    }
+    outcomes = _outcomes(catalog, accounts, settings)
+    advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media)
     tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
     rate_limits = EndpointRateLimits(clock)
     gateway = Gateway(
         catalog,
         contract,
         ids,
-        {**actions, **tencent.actions},
-        guards={"access_token": auth.require_token, **tencent.guards},
-        checks=[billing.check, rate_limits.check],
+        {**advance.actions, **tencent.actions},
+        guards={**advance.guards, **tencent.guards},
+        checks=[advance.billing.check, rate_limits.check],
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
     )
-    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, store, journey, callbacks, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), outcomes.reseed, clock.reset, media.reset, store.reset]
-    parts.resets += [tencent.reset, rate_limits.reset]
-    admin: list[BaseRoute] = [
-        *clock_routes(clock),
-        *reset_routes(parts.resets),
-        *SessionAdmin(journey, store, clock, ids, accounts).routes(),
-        *tencent.admin_routes,
+    parts = MockParts(
+        settings,
+        catalog,
+        contract,
+        ids,
+        clock,
+        accounts,
+        media,
+        advance.store,
+        advance.journey,
+        advance.callbacks,
+        gateway,
+    )
+    parts.resets += [
+        lambda: ids.reseed(settings.seed),
+        clock.reset,
+        media.reset,
+        *advance.resets,
+        tencent.reset,
+        rate_limits.reset,
     ]
+    admin = [*clock_routes(clock), *reset_routes(parts.resets), *advance.admin_routes, *tencent.admin_routes]
+    return _starlette(parts, admin, [*media.routes(), *advance.page_routes])
+
+
+def _starlette(parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> Starlette:
+    """Control plane under /__admin, the mock's own pages and media, then every vendor route."""
     app = Starlette(
-        routes=[
-            Mount("/__admin", routes=admin),
-            *media.routes(),
-            *H5Page(journey, store, clock).routes(),
-            Mount("", app=gateway),
-        ],
+        routes=[Mount("/__admin", routes=admin), *pages, Mount("", app=parts.gateway)],
         exception_handlers={404: _admin_not_found, 405: _admin_not_found},
     )
     app.state.mock = parts
