@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema"
     )
     serve.add_argument(
-        "--clock-ms", type=int, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
+        "--clock-ms", type=_clock_ms, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
     )
     serve.add_argument("--public-url", default=None, metavar="URL", help="base URL of the links the mock hands out")
     serve.add_argument(
@@ -69,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
     openapi.set_defaults(run=_openapi)
     return parser
+
+
+def _clock_ms(text: str) -> int:
+    from .clock import CLOCK_RANGE
+
+    value = int(text)
+    if not CLOCK_RANGE[0] <= value <= CLOCK_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"must be 13-digit milliseconds, {CLOCK_RANGE[0]} to {CLOCK_RANGE[1]}")
+    return value
 
 
 def _serve(args: argparse.Namespace) -> int:
