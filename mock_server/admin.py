@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .clock import MockClock
+from .clock import CLOCK_RANGE, MockClock
 
 
 class AdminError(ValueError):
@@ -32,10 +32,15 @@ async def json_object(request: Request) -> dict[str, Any]:
     return body
 
 
-def integer_field(body: dict[str, Any], name: str) -> int:
+MAX_MS = 9_999_999_999_999
+
+
+def integer_field(body: dict[str, Any], name: str, low: int = -MAX_MS, high: int = MAX_MS) -> int:
     value = body[name]
     if isinstance(value, bool) or not isinstance(value, int):
         raise AdminError(f"{name} must be an integer (milliseconds)")
+    if not low <= value <= high:
+        raise AdminError(f"{name} must be between {low} and {high}")
     return value
 
 
@@ -60,10 +65,11 @@ def clock_routes(clock: MockClock) -> list[BaseRoute]:
         body = await json_object(request)
         if ("nowMs" in body) == ("advanceMs" in body):
             raise AdminError('give exactly one of "nowMs" or "advanceMs"')
-        if "nowMs" in body:
-            clock.set(integer_field(body, "nowMs"))
-        else:
-            clock.advance(integer_field(body, "advanceMs"))
+        now = clock.now_ms()
+        target = integer_field(body, "nowMs") if "nowMs" in body else now + integer_field(body, "advanceMs")
+        if not CLOCK_RANGE[0] <= target <= CLOCK_RANGE[1]:
+            raise AdminError(f"the clock must stay between {CLOCK_RANGE[0]} and {CLOCK_RANGE[1]} ms (13 digits)")
+        clock.set(target)
         return {"nowMs": clock.now_ms(), "wallMs": clock.wall_ms()}
 
     return [

@@ -12,8 +12,7 @@ from .accounts import Accounts
 from .admin import AdminError, admin_endpoint, json_object
 from .clock import MockClock
 from .ids import IdFactory
-from .journey import H5_PREFIX, Journey, SessionError
-from .media import public_base_url
+from .journey import Journey, SessionError
 from .store import LivenessRecord, Session, Store
 
 
@@ -78,7 +77,7 @@ class SessionAdmin:
 
     def view(self, session: Session, request: Request) -> dict[str, Any]:
         status = session.status
-        if status == "pending" and self.clock.now_ms() >= session.expires_ms:
+        if status == "pending" and session.page_expired(self.clock.now_ms()):
             status = "expired"
         result = session.result
         return {
@@ -90,7 +89,7 @@ class SessionAdmin:
             "code": result.code if result else None,
             "createdMs": session.created_ms,
             "expiresMs": session.expires_ms,
-            "url": f"{public_base_url(request, self.journey.public_url)}{H5_PREFIX}/{session.page_token}",
+            "url": self.journey.page_url(request, session),
             "polls": session.polls,
             "callback": session.callback,
         }

@@ -12,25 +12,33 @@ from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
 from .admin import clock_routes, reset_routes
-from .admin_sessions import SessionAdmin
-from .auth import Authenticator
-from .billing import Billing
+from .admin_journal import journal_routes
+from .admin_scenarios import scenario_routes
+from .advance_api import AdvanceApi
+from .buckets import AccountRateLimits
 from .callbacks import CallbackSender
 from .catalog import Catalog, load_catalog
 from .clock import MockClock
+from .dashboard import dashboard_routes
+from .examples import load_examples
+from .faults import transport_access
 from .fixtures import FixtureError
-from .gateway import Action, Gateway
-from .h5page import H5Page, configure_ui_action
+from .gateway import Gateway
 from .ids import IdFactory
+from .journal import Journal, journal_middleware, keep_params
 from .journey import Journey
 from .media import MediaLibrary, MediaLinks
+from .nearmiss import NearMisses
 from .outcomes import Outcomes, load_outcomes
 from .ratelimit import EndpointRateLimits
 from .resources import fixtures_dir, schemas_dir
-from .results import Results
+from .safety import admin_guard, check_exposure
+from .scenario_book import ScenarioBook
+from .scenario_engine import ScenarioEngine
+from .scenario_loader import ScenarioContext, builtin_scenarios, load_scenario_files
 from .schemas import ContractSchemas, load_contract
 from .settings import Settings
-from .store import MemoryStore, Store
+from .store import Store
 from .tencent.api import TencentApi
 
 
@@ -50,6 +58,8 @@ class MockParts:
     callbacks: CallbackSender
     gateway: Gateway
     resets: list[Callable[[], None]] = field(default_factory=list)
+    scenarios: ScenarioBook | None = None
+    journal: Journal | None = None
 
     def reset(self) -> None:
         """Back to the state of a fresh start (same seed, same fixtures)."""
@@ -59,59 +69,91 @@ class MockParts:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
+    check_exposure(settings)
     catalog = load_catalog(schemas_dir())
     contract = load_contract(catalog, schemas_dir())
     ids = IdFactory(settings.seed)
     clock = MockClock(settings.clock_ms)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
-    outcomes = _outcomes(catalog, accounts, settings)
     library = MediaLibrary(fixtures_dir() / "media")
     media = MediaLinks(library, clock, ids)
-    store = MemoryStore()
-    billing = Billing(store)
-    auth = Authenticator(accounts, store, clock, ids)
-    journey = Journey(store, clock, ids, outcomes, accounts, media, billing, settings.public_url)
-    callbacks = CallbackSender(store, settings.callback_hosts)
-    journey.on_complete.append(callbacks.on_complete)
-    results = Results(journey, store, library, media, billing)
-    actions: dict[str, Action] = {
-        "token_authentication": auth.generate_token,
-        "configure_ui": configure_ui_action(store),
-        "get_token": journey.create_h5,
-        "generate_url": journey.create_idvs,
-        "get_result": results.get_result,
-        "liveness_detection": results.liveness_detection,
-        "get_video": results.get_video,
-        "pii_clear_data": journey.clear_data,
-    }
+    outcomes = _outcomes(catalog, accounts, settings)
+    advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media)
     tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
     rate_limits = EndpointRateLimits(clock)
     gateway = Gateway(
         catalog,
         contract,
         ids,
-        {**actions, **tencent.actions},
-        guards={"access_token": auth.require_token, **tencent.guards},
-        checks=[billing.check, rate_limits.check],
+        {**advance.actions, **tencent.actions},
+        guards={**advance.guards, **tencent.guards},
+        checks=[advance.billing.check, rate_limits.check],
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
     )
-    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, store, journey, callbacks, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), outcomes.reseed, clock.reset, media.reset, store.reset]
-    parts.resets += [tencent.reset, rate_limits.reset]
-    admin: list[BaseRoute] = [
-        *clock_routes(clock),
-        *reset_routes(parts.resets),
-        *SessionAdmin(journey, store, clock, ids, accounts).routes(),
-        *tencent.admin_routes,
+    parts = MockParts(
+        settings,
+        catalog,
+        contract,
+        ids,
+        clock,
+        accounts,
+        media,
+        advance.store,
+        advance.journey,
+        advance.callbacks,
+        gateway,
+    )
+    parts.resets += [
+        lambda: ids.reseed(settings.seed),
+        clock.reset,
+        media.reset,
+        *advance.resets,
+        tencent.reset,
+        rate_limits.reset,
     ]
+    admin = [*clock_routes(clock), *reset_routes(parts.resets), *advance.admin_routes, *tencent.admin_routes]
+    admin += _scenarios_and_journal(parts)
+    app = _starlette(parts, admin, [*media.routes(), *advance.page_routes])
+    _outermost(app, parts)
+    return app
+
+
+def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
+    """Scenarios, faults, account rate limits and the journal (issue 4); their admin routes.
+
+    The scenario engine is a gateway interceptor (before the guards); the account rate limit the
+    first check (after authentication, before billing).
+    """
+    settings, catalog, clock = parts.settings, parts.catalog, parts.clock
+    ctx = ScenarioContext.build(catalog, parts.contract, load_examples(fixtures_dir() / "examples"))
+    scenarios = builtin_scenarios(ctx)
+    scenarios.update(load_scenario_files([fixtures_dir(), *settings.fixtures], schemas_dir(), ctx))
+    book = parts.scenarios = ScenarioBook(scenarios, clock, settings.seed, settings.scenarios)
+    journal = parts.journal = Journal(settings.journal_size, clock)
+    engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
+    parts.gateway.interceptors += [keep_params, engine]
+    parts.gateway.checks.insert(0, limits := AccountRateLimits(parts.accounts, clock))
+    parts.resets += [journal.clear, book.reset, limits.reset]
+    return [
+        *scenario_routes(book, schemas_dir(), ctx),
+        *journal_routes(journal, NearMisses(catalog.routes())),
+        *dashboard_routes(parts.journey.outcomes),
+    ]
+
+
+def _outermost(app: Starlette, parts: MockParts) -> None:
+    """Around everything, in this order: uvicorn's transport (for connection resets), the admin
+    token, the journal (so it sees every request and the final response, admin calls excepted)."""
+    assert parts.journal is not None
+    stack = journal_middleware(app.build_middleware_stack(), parts.journal)
+    app.middleware_stack = transport_access(admin_guard(stack, parts.settings.admin_token))
+
+
+def _starlette(parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> Starlette:
+    """Control plane under /__admin, the mock's own pages and media, then every vendor route."""
     app = Starlette(
-        routes=[
-            Mount("/__admin", routes=admin),
-            *media.routes(),
-            *H5Page(journey, store, clock).routes(),
-            Mount("", app=gateway),
-        ],
+        routes=[Mount("/__admin", routes=admin), *pages, Mount("", app=parts.gateway)],
         exception_handlers={404: _admin_not_found, 405: _admin_not_found},
     )
     app.state.mock = parts

@@ -43,11 +43,11 @@ class Authenticator:
         account = self.accounts.by_access_key(params["accessKey"])
         if account is None:
             raise ApiError("IAM_FAILED", "access_key_not_found")
-        timestamp = str(params["timestamp"])
+        timestamp = _digits(params["timestamp"])
         if not self._fresh(int(timestamp)):
             raise ApiError("PARAMETER_ERROR", "timestamp")
         expected = expected_signature(account.access_key, account.secret_key, timestamp)
-        if not hmac.compare_digest(expected, str(params["signature"]).lower()):
+        if not hmac.compare_digest(expected.encode(), str(params["signature"]).lower().encode()):
             raise ApiError("PARAMETER_ERROR", "signature")
         _refuse_inactive(account, signing_in=True)
         call.account = account
@@ -77,7 +77,15 @@ class Authenticator:
         expires = now + period_s * 1000
         token = _jwt_shaped(account.name, now // 1000, expires // 1000, self.ids.secret(48))
         self.store.put_token(AccessToken(token, account.name, expires))
+        self.store.housekeep(now)
         return {"token": token, "expiredTime": expires}
+
+
+def _digits(timestamp: object) -> str:
+    """The timestamp as the client's 13 digits: JSON may carry 1665993522952 as 1665993522952.0."""
+    if isinstance(timestamp, float):
+        return str(int(timestamp))
+    return str(timestamp)
 
 
 def _refuse_inactive(account: Account, *, signing_in: bool = False) -> None:

@@ -1,8 +1,10 @@
 """The IDVS callback: when a session with a ``callbackUrl`` completes, the mock POSTs its result.
 
-Only to loopback hosts unless ``--callback-host`` allows more: a mock must not be turned into a
-request cannon against the network it runs in. The outcome of each delivery is kept on the
-session (``GET /__admin/sessions/{id}``).
+Only to loopback addresses (and ``localhost``) unless ``--callback-host`` allows more: a mock must
+not be turned into a request cannon against the network it runs in; and never to a ``/__admin``
+path, so a callback cannot drive the mock's own control plane. The outcome of each delivery is
+kept on the session (``GET /__admin/sessions/{id}``); the log names the host only (a callback
+URL may carry a secret in its query).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def callback_payload(session: Session) -> dict[str, Any]:
 
 
 def is_loopback_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -58,28 +60,39 @@ class CallbackSender:
         url = session.request.get("callbackUrl")
         if session.kind != "idvs" or not url:
             return
-        host = (urlsplit(url).hostname or "").lower()
-        if not (is_loopback_host(host) or host in self.allowed):
-            session.callback = {
-                "url": url,
-                "status": "refused",
-                "detail": f"{host} is not loopback nor allowed (--callback-host)",
-            }
+        parts = urlsplit(url)
+        refusal = self._refusal((parts.hostname or "").lower(), parts.path)
+        if refusal:
+            session.callback = {"url": url, "status": "refused", "detail": refusal}
             self.store.save_session(session)
             return
         task = asyncio.get_running_loop().create_task(self._deliver(session, url, callback_payload(session)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _refusal(self, host: str, path: str) -> str | None:
+        if not (is_loopback_host(host) or host in self.allowed):
+            return f"{host} is not loopback nor allowed (--callback-host)"
+        if path.startswith("/__admin"):
+            return "callbacks never go to a /__admin path"
+        return None
+
     async def _deliver(self, session: Session, url: str, payload: dict[str, Any]) -> None:
         try:
             async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
                 response = await client.post(url, json=payload)
-            session.callback = {"url": url, "status": "delivered", "httpStatus": response.status_code}
+            record = {"url": url, "status": "delivered", "httpStatus": response.status_code}
         except httpx.HTTPError as exc:
-            log.warning("IDVS callback to %s failed: %s", url, type(exc).__name__)
-            session.callback = {"url": url, "status": "failed", "detail": type(exc).__name__}
-        self.store.save_session(session)
+            log.warning("IDVS callback to %s failed: %s", urlsplit(url).hostname, type(exc).__name__)
+            record = {"url": url, "status": "failed", "detail": type(exc).__name__}
+        self._record(session, record)
+
+    def _record(self, sent: Session, record: dict[str, Any]) -> None:
+        """Note the delivery on the session as it is now: not if it was reset or evicted meanwhile."""
+        current = self.store.session(sent.signature_id)
+        if current is not None and current.page_token == sent.page_token:
+            current.callback = record
+            self.store.save_session(current)
 
     async def drain(self) -> None:
         """Wait for callbacks in flight (tests, shutdown)."""

@@ -43,8 +43,11 @@ class CodeSpec:
 
 @dataclass(frozen=True)
 class ErrorTarget:
+    """A code and message key; ``when`` limits it to some JSON Schema keywords (maxLength: "too long")."""
+
     code: str
     message: str
+    when: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

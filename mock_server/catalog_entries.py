@@ -104,8 +104,8 @@ def _route(eid: str, method: str, protocol: str, spec: Mapping[str, Any], hosts:
     )
 
 
-def _target(eid: str, spec: Mapping[str, str], codes: Mapping[str, CodeSpec]) -> ErrorTarget:
+def _target(eid: str, spec: Mapping[str, Any], codes: Mapping[str, CodeSpec]) -> ErrorTarget:
     code = codes.get(spec["code"])
     if code is None or spec["message"] not in code.messages:
         raise CatalogError(f"endpoint {eid}: error target {spec['code']}/{spec['message']} is not a documented message")
-    return ErrorTarget(spec["code"], spec["message"])
+    return ErrorTarget(spec["code"], spec["message"], tuple(spec.get("when", ())))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema"
     )
     serve.add_argument(
-        "--clock-ms", type=int, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
+        "--clock-ms", type=_clock_ms, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
     )
     serve.add_argument("--public-url", default=None, metavar="URL", help="base URL of the links the mock hands out")
     serve.add_argument(
@@ -41,6 +42,23 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="HOST",
         help="also send IDVS callbacks to HOST (loopback always)",
+    )
+    serve.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="activate a scenario from the start (repeatable)",
+    )
+    serve.add_argument("--no-scenario-header", action="store_true", help="ignore X-Mock-Scenario request headers")
+    serve.add_argument(
+        "--journal-size", type=_positive, default=1000, metavar="N", help="requests the journal keeps (default 1000)"
+    )
+    serve.add_argument(
+        "--admin-token",
+        default=os.environ.get("LIVENESS_MOCK_ADMIN_TOKEN"),
+        metavar="TOKEN",
+        help="token every /__admin call must carry (required off loopback; default $LIVENESS_MOCK_ADMIN_TOKEN)",
     )
     serve.set_defaults(run=_serve)
 
@@ -51,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
     openapi.set_defaults(run=_openapi)
     return parser
+
+
+def _clock_ms(text: str) -> int:
+    from .clock import CLOCK_RANGE
+
+    value = int(text)
+    if not CLOCK_RANGE[0] <= value <= CLOCK_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"must be 13-digit milliseconds, {CLOCK_RANGE[0]} to {CLOCK_RANGE[1]}")
+    return value
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -68,8 +95,16 @@ def _serve(args: argparse.Namespace) -> int:
         clock_ms=args.clock_ms,
         public_url=args.public_url,
         callback_hosts=tuple(args.callback_host),
+        scenarios=tuple(args.scenario),
+        scenario_header=not args.no_scenario_header,
+        journal_size=args.journal_size,
+        admin_token=args.admin_token,
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except (ValueError, LookupError, RuntimeError) as exc:  # a bad fixture, an unknown scenario, an unsafe bind
+        print(f"liveness-mock: {exc}", file=sys.stderr)
+        return 2
     config = uvicorn_config(app, settings)
     sock = bind(config)
     print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
@@ -80,6 +115,13 @@ def _serve(args: argparse.Namespace) -> int:
     uvicorn.Server(config).run(sockets=[sock])
     print("liveness-mock stopped", flush=True)
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _routes(args: argparse.Namespace) -> int:

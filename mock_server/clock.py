@@ -5,6 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+DAY_MS = 24 * 3600 * 1000
+# The docs' timestamps are 13-digit milliseconds: the clock may be set where "now", "now - 4 s"
+# (photo times) and "now + 1 day" (expiries) all keep 13 digits.
+CLOCK_RANGE = (1_000_000_000_000, 9_000_000_000_000)
+
 
 def wall_ms() -> int:
     return time.time_ns() // 1_000_000

@@ -68,10 +68,12 @@ class H5Page:
         session = self.store.session_by_page(request.path_params["token"])
         if session is None or session.status == "cleared":
             return self._notice("This liveness link is not valid", "Ask the service that sent you for a new one.", 404)
-        if session.status == "pending" and self.clock.now_ms() >= session.expires_ms:
+        if session.status == "pending" and session.page_expired(self.clock.now_ms()):
             return self._notice("This liveness link has expired", "Links are valid for one hour.", 410)
         if session.status == "completed":
             return self._notice("This liveness check is already completed", "You can close this page.", 200)
+        if session.status == "abandoned":
+            return self._notice("You left this liveness check", "Ask the service that sent you for a new link.", 200)
         return HTMLResponse(self._render(session, request.url.path))
 
     async def complete(self, request: Request) -> Response:
@@ -81,8 +83,10 @@ class H5Page:
         try:
             outcome = (await json_object(request)).get("outcome")
             self.journey.complete(session, str(outcome))
-        except (AdminError, SessionError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=409)
+        except AdminError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        except SessionError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
         return JSONResponse(next_step(session, self.journey.outcomes[str(outcome)].success))
 
     async def abandon(self, request: Request) -> Response:
@@ -131,16 +135,3 @@ def _texts(config: dict[str, Any]) -> dict[str, str]:
         "accent": result.get("nextStepButtonBackgroundColor"),
     }
     return {key: value or DEFAULT_TEXTS[key] for key, value in chosen.items()}
-
-
-def configure_ui_action(store: Store) -> Any:
-    """ConfigureUI: the account's page texts and colours (the schema already enforced the M_* rules)."""
-    from .envelope import Outcome
-    from .gateway import Call
-
-    def configure_ui(call: Call) -> Outcome:
-        if call.account is not None:
-            store.save_ui_config(call.account.name, dict(call.params))
-        return Outcome("SUCCESS")
-
-    return configure_ui

@@ -10,8 +10,10 @@ realistic "no result yet, then a result" sequence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from starlette.requests import Request
 
 from .accounts import Account, Accounts
 from .billing import Billing
@@ -29,7 +31,12 @@ MAGIC = re.compile(r"^mock-outcome-(?P<outcome>[a-z_]+?)(?:-after-(?P<polls>\d{1
 
 
 class SessionError(ValueError):
-    """A completion that cannot happen (unknown outcome, session finished, expired or cleared)."""
+    """A completion that cannot happen: an unknown outcome (400), or a session finished, expired
+    or cleared (409)."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Journey:
@@ -42,6 +49,7 @@ class Journey:
         accounts: Accounts,
         media: MediaLinks,
         billing: Billing,
+        fields: Mapping[str, frozenset[str]],
         public_url: str | None = None,
     ) -> None:
         self.store = store
@@ -51,6 +59,7 @@ class Journey:
         self.accounts = accounts
         self.media = media
         self.billing = billing
+        self.fields = fields  # the documented request fields a session keeps (not unknown extras)
         self.public_url = public_url
         self.on_complete: list[Callable[[Session], Any]] = []
 
@@ -89,18 +98,22 @@ class Journey:
         """Complete a session whose progression is due."""
         if session.status != "pending" or session.auto_outcome is None:
             return
+        now = self.clock.now_ms()
         due_by_polls = session.auto_after_polls is not None and session.polls > session.auto_after_polls
-        due_by_time = session.auto_at_ms is not None and self.clock.now_ms() >= session.auto_at_ms
-        if due_by_polls or due_by_time:
+        due_by_time = session.auto_at_ms is not None and now >= session.auto_at_ms
+        # a user finishes on the page, so only while it is valid: at the due time, or at the poll
+        due_at = session.auto_at_ms if due_by_time and session.auto_at_ms is not None else now
+        finished_in_time = not session.page_expired(due_at)
+        if (due_by_polls or due_by_time) and finished_in_time:
             self.finish(session, session.auto_outcome)
 
     def complete(self, session: Session, outcome: str) -> Session:
         """A person (the H5 page) or a test (the admin API) finishes the liveness check."""
         if outcome not in self.outcomes:
-            raise SessionError(f"unknown outcome {outcome!r}; one of: {', '.join(self.outcomes)}")
+            raise SessionError(f"outcome must be one of: {', '.join(self.outcomes)}", status=400)
         if session.status != "pending":
             raise SessionError(f"session {session.signature_id} is {session.status}")
-        if self.clock.now_ms() >= session.expires_ms:
+        if session.page_expired(self.clock.now_ms()):
             raise SessionError(f"session {session.signature_id} expired")
         return self.finish(session, outcome)
 
@@ -127,10 +140,11 @@ class Journey:
             created_ms=now,
             expires_ms=now + PAGE_LIFETIME_MS,
             page_token=self.ids.secret(24),
-            request=dict(call.params),
+            request={k: v for k, v in call.params.items() if k in self.fields[call.endpoint.id]},
         )
         self._plan_progression(session, account)
         self.store.save_session(session)
+        self.store.housekeep(now)
         self.billing.charge(call)
         call.notes["signatureId"] = session.signature_id
         return session
@@ -150,7 +164,11 @@ class Journey:
             session.auto_at_ms = None if after_ms is None else session.created_ms + after_ms
 
     def _url(self, call: Call, session: Session) -> str:
-        return f"{public_base_url(call.request, self.public_url)}{H5_PREFIX}/{session.page_token}"
+        return self.page_url(call.request, session)
+
+    def page_url(self, request: Request, session: Session) -> str:
+        """Where the session's simulated H5 page is, as seen by whoever asks."""
+        return f"{public_base_url(request, self.public_url)}{H5_PREFIX}/{session.page_token}"
 
 
 def _account(call: Call) -> Account:

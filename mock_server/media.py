@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,41 +62,62 @@ class Link:
 
 
 class MediaLinks:
-    """Expiring, revocable links to assets."""
+    """Expiring, revocable links to assets, bounded: an owner keeps its last few links per asset
+    (asking again gives a fresh link, as the docs say; older ones stay valid until pushed out)
+    and the whole table its ``max_links`` newest."""
 
-    def __init__(self, library: MediaLibrary, clock: MockClock, ids: IdFactory) -> None:
+    def __init__(
+        self, library: MediaLibrary, clock: MockClock, ids: IdFactory, per_asset: int = 4, max_links: int = 50_000
+    ) -> None:
         self.library = library
         self.clock = clock
         self.ids = ids
-        self._links: dict[str, Link] = {}
+        self.per_asset = per_asset
+        self.max_links = max_links
+        self._links: OrderedDict[str, Link] = OrderedDict()
+        self._by_owner: dict[str, list[str]] = {}
 
     def publish(self, asset_name: str, owner: str, lifetime_ms: int) -> str:
         """A path (``/__mock/media/<token>/<file>``) serving the asset until it expires or is revoked."""
-        self._evict()
         token = self.ids.secret(18)
         self._links[token] = Link(self.library[asset_name], owner, self.clock.now_ms() + lifetime_ms)
+        tokens = self._by_owner.setdefault(owner, [])
+        tokens.append(token)
+        same_asset = [t for t in tokens if t in self._links and self._links[t].asset.name == asset_name]
+        for old in same_asset[: -self.per_asset]:
+            self._forget(old)
+        while len(self._links) > self.max_links:
+            self._forget(next(iter(self._links)))
         return f"{MEDIA_PREFIX}/{token}/{asset_name}"
 
     def resolve(self, token: str) -> Asset | None:
         link = self._links.get(token)
-        if link is None or link.expires_ms <= self.clock.now_ms():
+        if link is None:
+            return None
+        if link.expires_ms <= self.clock.now_ms():
+            self._forget(token)
             return None
         return link.asset
 
     def revoke(self, owner: str) -> int:
         """Kill every link of ``owner``; how many there were."""
-        dead = [token for token, link in self._links.items() if link.owner == owner]
-        for token in dead:
-            del self._links[token]
+        tokens = self._by_owner.pop(owner, [])
+        dead = [t for t in tokens if self._links.pop(t, None) is not None]
         return len(dead)
 
     def reset(self) -> None:
         self._links.clear()
+        self._by_owner.clear()
 
-    def _evict(self) -> None:
-        now = self.clock.now_ms()
-        if len(self._links) > 1024:
-            self._links = {t: link for t, link in self._links.items() if link.expires_ms > now}
+    def _forget(self, token: str) -> None:
+        link = self._links.pop(token, None)
+        if link is None:
+            return
+        tokens = self._by_owner.get(link.owner)
+        if tokens is not None:
+            tokens.remove(token)
+            if not tokens:
+                del self._by_owner[link.owner]
 
     def routes(self) -> list[BaseRoute]:
         async def serve(request: Request) -> Response:

@@ -11,14 +11,15 @@ from functools import cache
 from typing import Any
 
 from .billing import Billing
+from .clock import DAY_MS
 from .envelope import ApiError, Outcome
 from .gateway import Call
 from .journey import Journey
 from .media import MediaLibrary, MediaLinks, public_base_url
 from .store import Result, Store
 
-IMAGE_LINK_MS = 24 * 3600 * 1000
-VIDEO_LINK_MS = 24 * 3600 * 1000
+IMAGE_LINK_MS = DAY_MS  # "the url will remain valid for only 24 hours" (002)
+VIDEO_LINK_MS = DAY_MS  # "a link that will be expired in 1 day" (000)
 FAR, NEAR, WEBM, MP4 = "face_far.jpg", "face_near.jpg", "liveness.webm", "liveness.mp4"
 
 
@@ -74,7 +75,7 @@ class Results:
         record = self.store.liveness(liveness_id)
         if record is None or call.account is None or record.account != call.account.name:
             raise ApiError(missing_liveness)
-        return liveness_id, None if record.cleared else record.result
+        return liveness_id, record.result
 
     def _h5_data(self, result: Result) -> dict[str, Any]:
         scored = result.score is not None

@@ -29,6 +29,13 @@ class Settings:
     public_url: str | None = None
     callback_hosts: tuple[str, ...] = ()
     max_body_bytes: int = 1 << 20
+    # Scenarios, journal, admin safety (issue 4): scenarios active from the start (--scenario),
+    # whether X-Mock-Scenario is honoured, the journal's length, the token every /__admin call
+    # needs (required off loopback; never printed: repr=False).
+    scenarios: tuple[str, ...] = ()
+    scenario_header: bool = True
+    journal_size: int = 1000
+    admin_token: str | None = field(default=None, repr=False)
 
     @property
     def is_loopback(self) -> bool:

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-DAY_MS = 24 * 3600 * 1000
+from .clock import DAY_MS
+
+HOUSEKEEPING_EVERY_MS = 60_000  # of mock time between two eviction sweeps
+HOUSEKEEPING_EVERY_WRITES = 1024
 
 
 @dataclass
@@ -56,6 +59,10 @@ class Session:
     auto_at_ms: int | None = None
     callback: dict[str, Any] | None = None
 
+    def page_expired(self, now_ms: int) -> bool:
+        """The H5/IDVS page (its url) is valid for an hour; results outlive it."""
+        return now_ms >= self.expires_ms
+
 
 @dataclass
 class LivenessRecord:
@@ -64,7 +71,6 @@ class LivenessRecord:
     liveness_id: str
     account: str
     result: Result | None
-    cleared: bool = False
 
 
 @dataclass
@@ -96,6 +102,7 @@ class Store(Protocol):
     def usage(self, account: str) -> Usage: ...
     def save_usage(self, account: str, usage: Usage) -> None: ...
     def evict(self, now_ms: int) -> None: ...
+    def housekeep(self, now_ms: int) -> None: ...
     def reset(self) -> None: ...
 
 
@@ -105,6 +112,8 @@ class MemoryStore:
     def __init__(self, max_sessions: int = 10_000) -> None:
         self.max_sessions = max_sessions
         self._t = _Tables()
+        self._swept_ms = 0
+        self._writes = 0
 
     def put_token(self, token: AccessToken) -> None:
         self._t.tokens[token.token] = token
@@ -161,5 +170,14 @@ class MemoryStore:
             del self._t.sessions[session.signature_id]
             self._t.page_tokens.pop(session.page_token, None)
 
+    def housekeep(self, now_ms: int) -> None:
+        """Evict now and then: after a minute of mock time or a thousand writes since the last sweep,
+        so the cost stays off most requests and a long soak (or a moved clock) stays bounded."""
+        self._writes += 1
+        if now_ms - self._swept_ms >= HOUSEKEEPING_EVERY_MS or self._writes >= HOUSEKEEPING_EVERY_WRITES:
+            self.evict(now_ms)
+            self._swept_ms, self._writes = now_ms, 0
+
     def reset(self) -> None:
         self._t = _Tables()
+        self._swept_ms = self._writes = 0

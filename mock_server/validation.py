@@ -46,11 +46,10 @@ def _rank(endpoint: Endpoint, schema: Mapping[str, Any], error: ValidationError)
         return (_EMPTY, 0, endpoint.errors.empty)
     if endpoint.errors.unknown is not None and not path and error.validator == "additionalProperties":
         return (_UNKNOWN, 0, endpoint.errors.unknown)
-    best_len, found = -1, None
     for index, (pattern, target) in enumerate(endpoint.errors.fields):
-        if len(pattern) > best_len and _prefix_matches(pattern, path):
-            best_len, found = len(pattern), (_FIELD, index, target)
-    return found or (_GENERIC, 0, endpoint.errors.invalid)
+        if _matches(pattern, path) and (not target.when or error.validator in target.when):
+            return (_FIELD, index, target)
+    return (_GENERIC, 0, endpoint.errors.invalid)
 
 
 def _is_empty(schema: Mapping[str, Any], error: ValidationError, path: tuple[str, ...]) -> bool:
@@ -63,7 +62,7 @@ def _is_empty(schema: Mapping[str, Any], error: ValidationError, path: tuple[str
     return path[0] in schema.get("required", ()) or any(path[0] in names for names in alternatives)
 
 
-def _prefix_matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    if len(pattern) > len(path):
-        return False
-    return all(p in ("*", q) for p, q in zip(pattern, path, strict=False))
+def _matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    """The field the catalog names is the one in error (``*`` is any array index); a problem deeper
+    inside it (a tip that is not an object) is not that field's rule, but the generic one."""
+    return len(pattern) == len(path) and all(p in ("*", q) for p, q in zip(pattern, path, strict=True))

@@ -85,3 +85,21 @@ def run_journey(seed: int) -> tuple[list[str], list[float]]:
 def test_the_same_seed_replays_ids_and_data() -> None:
     assert run_journey(5) == run_journey(5)
     assert run_journey(5) != run_journey(6)
+
+
+def test_the_page_refuses_an_unknown_outcome_with_400_and_a_finished_session_with_409(
+    http: httpx.Client, token: str
+) -> None:
+    session = h5_session(http, token)
+    complete_url = session["url"].replace(str(http.base_url).rstrip("/"), "") + "/complete"
+    assert http.post(complete_url, json={"outcome": "teleport"}).status_code == 400
+    assert http.post(complete_url, json={"outcome": "pass"}).status_code == 200
+    assert http.post(complete_url, json={"outcome": "pass"}).status_code == 409
+
+
+def test_an_abandoned_page_says_so_instead_of_offering_outcomes(http: httpx.Client, token: str) -> None:
+    session = h5_session(http, token)
+    page = session["url"].replace(str(http.base_url).rstrip("/"), "")
+    assert http.post(page + "/abandon").json() == {"status": "abandoned"}
+    shown = http.get(page)
+    assert "You left this liveness check" in shown.text and "outcome-pass" not in shown.text

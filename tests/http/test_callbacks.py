@@ -87,3 +87,10 @@ def test_an_unreachable_callback_is_recorded_as_failed(http: httpx.Client, token
     while (http.get(f"/__admin/sessions/{session['signatureId']}").json()["callback"] or {}).get("status") != "failed":
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_a_callback_to_the_mocks_own_admin_plane_is_refused(http: httpx.Client, token: str) -> None:
+    session = idvs_session(http, token, callbackUrl=f"{str(http.base_url).rstrip('/')}/__admin/reset")
+    complete(http, session["signatureId"], "pass")
+    callback = http.get(f"/__admin/sessions/{session['signatureId']}").json()["callback"]
+    assert callback["status"] == "refused" and "/__admin" in callback["detail"]

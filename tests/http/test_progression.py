@@ -75,3 +75,18 @@ def test_an_unknown_progression_outcome_fails_at_start_up(tmp_path: Path) -> Non
 
     with pytest.raises(FixtureError, match="progression outcome 'teleport' is unknown"):
         create_app(Settings(fixtures=(tmp_path,)))
+
+
+def test_no_progression_once_the_page_expired(http: httpx.Client) -> None:
+    token = access_token(http, periodSecond=86400)
+    signature_id = h5_session(http, token, userId="mock-outcome-pass-after-2")["signatureId"]
+    with httpx.Client(base_url=str(http.base_url), headers={"X-ACCESS-TOKEN": token}) as api:
+        assert polls(api, signature_id, 2) == ["LIVENESS_NO_RESULT"] * 2
+        http.post("/__admin/clock", json={"advanceMs": 3_600_000})
+        assert polls(api, signature_id, 2) == ["LIVENESS_NO_RESULT"] * 2
+
+
+def test_a_session_keeps_only_its_documented_fields(http: httpx.Client, token: str, parts) -> None:  # type: ignore[no-untyped-def]
+    signature_id = h5_session(http, token, userId="u1", junk="x" * 100_000)["signatureId"]
+    kept = parts.store.session(signature_id).request
+    assert kept == {"returnUrl": "https://www.example.com/back", "region": "IDN", "userId": "u1"}

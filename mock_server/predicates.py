@@ -1,0 +1,111 @@
+"""Request-field predicates in respx/Django lookup style: ``userId__startswith: mock-``.
+
+A key is a field path and an optional lookup after ``__``: dots walk into objects and arrays
+(``mobileTipsPage.tips.0.text``), ``|`` gives alternatives (``userId|bizId__startswith``: any of
+them). Scenarios match requests with them and journal filters select records with them, so both
+speak one small language. ``regex`` hands its named groups back (scenario templates use them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Captures = dict[str, str]
+_MISSING = object()
+
+
+class PredicateError(ValueError):
+    """A predicate key or value that cannot work (unknown lookup, bad regex, wrong type)."""
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _eq(actual: Any, expected: Any) -> bool:
+    return bool(actual == expected) or (isinstance(expected, str) and _text(actual) == expected)
+
+
+def _str_test(test: Callable[[str, str], bool]) -> Callable[[Any, Any], bool]:
+    return lambda actual, expected: isinstance(actual, str) and test(actual, expected)
+
+
+LOOKUPS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": _eq,
+    "ne": lambda actual, expected: not _eq(actual, expected),
+    "startswith": _str_test(str.startswith),
+    "endswith": _str_test(str.endswith),
+    "contains": _str_test(str.__contains__),
+    "in": lambda actual, expected: any(_eq(actual, item) for item in expected),
+    "exists": lambda actual, expected: (actual not in (_MISSING, None)) == bool(expected),
+}
+
+
+@dataclass(frozen=True)
+class FieldPredicate:
+    key: str
+    paths: tuple[tuple[str, ...], ...]
+    lookup: str
+    expected: Any
+    pattern: re.Pattern[str] | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The top-level field of each alternative (what a request schema must define)."""
+        return tuple(path[0] for path in self.paths)
+
+    def match(self, params: Mapping[str, Any]) -> Captures | None:
+        """The regex captures ({} for other lookups) when some alternative matches, else None."""
+        for path in self.paths:
+            actual = value_at(params, path)
+            if self.pattern is not None:
+                found = self.pattern.search(actual) if isinstance(actual, str) else None
+                if found:
+                    return {k: v for k, v in found.groupdict().items() if v is not None}
+            elif (actual is not _MISSING or self.lookup == "exists") and LOOKUPS[self.lookup](actual, self.expected):
+                return {}
+        return None
+
+
+def parse_predicate(key: str, expected: Any) -> FieldPredicate:
+    """``userId__startswith`` + ``"mock-"`` -> a predicate; PredicateError says what is wrong."""
+    field, _, lookup = key.partition("__")
+    lookup = lookup or "eq"
+    if lookup != "regex" and lookup not in LOOKUPS:
+        known = ", ".join(sorted([*LOOKUPS, "regex"]))
+        raise PredicateError(f"{key}: unknown lookup {lookup!r} (known: {known})")
+    paths = tuple(tuple(alt.split(".")) for alt in field.split("|"))
+    if not field or any("" in path for path in paths):
+        raise PredicateError(f"{key}: an empty field name")
+    pattern = _regex(key, expected) if lookup == "regex" else None
+    if lookup == "in" and not isinstance(expected, list):
+        raise PredicateError(f"{key}: 'in' needs a list of values")
+    return FieldPredicate(key, paths, lookup, expected, pattern)
+
+
+def _regex(key: str, expected: Any) -> re.Pattern[str]:
+    if not isinstance(expected, str):
+        raise PredicateError(f"{key}: 'regex' needs a string pattern")
+    try:
+        return re.compile(expected)
+    except re.error as exc:
+        raise PredicateError(f"{key}: bad regular expression: {exc}") from None
+
+
+def value_at(params: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` (object keys, array indexes), or a private MISSING marker."""
+    node = params
+    for step in path:
+        if type(node) is dict or isinstance(node, Mapping):  # the exact type first: the common case, and cheap
+            node = node.get(step, _MISSING)
+        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        else:
+            return _MISSING
+        if node is _MISSING:
+            return node
+    return node
