@@ -7,6 +7,7 @@ the same; only resetting and strict-mode bookkeeping take the in-process shortcu
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -17,6 +18,7 @@ from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 
 SCENARIO_HEADER = "X-Mock-Scenario"
+ADMIN_TOKEN_ENV = "LIVENESS_MOCK_ADMIN_TOKEN"  # what ``liveness-mock serve`` reads too
 
 
 class MockAdminError(AssertionError):
@@ -24,13 +26,20 @@ class MockAdminError(AssertionError):
 
 
 class LivenessMock:
-    def __init__(self, url: str, server: ThreadedServer | None = None, parts: MockParts | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        server: ThreadedServer | None = None,
+        parts: MockParts | None = None,
+        admin_token: str | None = None,
+    ) -> None:
         self.url = url
         self.server = server
         self.parts = parts
         self.create_seconds = 0.0
         self.startup_seconds = 0.0
-        self.admin = httpx.Client(base_url=f"{url}/__admin", timeout=10)
+        headers = {"X-Admin-Token": admin_token} if admin_token else {}
+        self.admin = httpx.Client(base_url=f"{url}/__admin", timeout=10, headers=headers)
 
     @classmethod
     def start(cls, settings: Settings | None = None) -> LivenessMock:
@@ -40,15 +49,16 @@ class LivenessMock:
         app = create_app(settings)
         created = time.perf_counter()
         server = ThreadedServer(app, settings).start()
-        mock = cls(server.url, server, app.state.mock)
+        mock = cls(server.url, server, app.state.mock, settings.admin_token)
         mock.create_seconds, mock.startup_seconds = created - began, time.perf_counter() - began
         return mock
 
     @classmethod
     def connect(cls, url: str) -> LivenessMock:
-        """A mock process at ``url``; fails early if nothing there speaks the admin API."""
+        """A mock process at ``url`` (its ``--admin-token`` from $LIVENESS_MOCK_ADMIN_TOKEN); fails
+        early if nothing there speaks the admin API."""
         began = time.perf_counter()
-        mock = cls(url.rstrip("/"))
+        mock = cls(url.rstrip("/"), admin_token=os.environ.get(ADMIN_TOKEN_ENV))
         mock.clock()
         mock.startup_seconds = time.perf_counter() - began
         return mock

@@ -96,13 +96,15 @@ def mutations(schema: Mapping[str, Any], query: bool) -> list[Mutation]:
     found += [Mutation("empty_required", (name,), empties) for name in required_names(schema)]
     for path, sub in fields(schema):
         found += list(_value_mutations(path, facets(sub, schema), query))
-    rejects = {path: _validator(sub, schema) for path, sub in fields(schema)}
-    return [_rejected(m, rejects[m.path]) for m in found]
+    return [_rejected(m, field_validator(schema, m.path)) for m in found]
 
 
 def _rejected(mutation: Mutation, validator: jsonschema.protocols.Validator) -> Mutation:
-    """Only values the field's own schema refuses (a removal always counts)."""
-    values = mutation.values.filter(lambda v: v is MISSING or not validator.is_valid(v))
+    """Only values the field's own schema refuses. Removals and empties are judged on the whole
+    request instead: an empty signatureId beside a livenessId is fine, alone it is not."""
+    if mutation.kind in ("missing_required", "empty_required"):
+        return mutation
+    values = mutation.values.filter(lambda v: not validator.is_valid(v))
     return Mutation(mutation.kind, mutation.path, values, mutation.group)
 
 
@@ -157,19 +159,20 @@ def apply(params: Mapping[str, Any], mutation: Mutation, value: Any) -> dict[str
 def expected(
     endpoint: Endpoint, schema: Mapping[str, Any], path: tuple[str, ...], mutated: Mapping[str, Any]
 ) -> ErrorTarget:
-    """The documented answer to ``mutated``, whose only problem is at ``path``."""
+    """The documented answer to ``mutated``, whose only problem is at ``path``: the first catalog
+    rule naming exactly that field (and, with ``when``, the JSON Schema keyword it breaks)."""
     presence = {k: schema[k] for k in ("required", "anyOf", "definitions") if k in schema}
     if not jsonschema.Draft7Validator(presence).is_valid(mutated):
         return endpoint.errors.empty
     value = value_at(mutated, path)
     if len(path) == 1 and value in (None, "") and path[0] in required_names(schema):
         return endpoint.errors.empty
-    best: tuple[int, ErrorTarget] | None = None
+    broken = {e.validator for e in field_validator(schema, path).iter_errors(value) if not e.path}
     for pattern, target in endpoint.errors.fields:
-        fits = len(pattern) <= len(path) and all(p in ("*", q) for p, q in zip(pattern, path, strict=False))
-        if fits and (best is None or len(pattern) > best[0]):
-            best = (len(pattern), target)
-    return best[1] if best else endpoint.errors.invalid
+        named = len(pattern) == len(path) and all(p in ("*", q) for p, q in zip(pattern, path, strict=True))
+        if named and (not target.when or broken & set(target.when)):
+            return target
+    return endpoint.errors.invalid
 
 
 def value_at(params: Mapping[str, Any], path: tuple[str, ...]) -> Any:
@@ -179,5 +182,7 @@ def value_at(params: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return node
 
 
-def _validator(sub: Mapping[str, Any], root: Mapping[str, Any]) -> jsonschema.protocols.Validator:
-    return jsonschema.Draft7Validator({**sub, "definitions": root.get("definitions", {})})
+def field_validator(schema: Mapping[str, Any], path: tuple[str, ...]) -> jsonschema.protocols.Validator:
+    """A validator of one field's own schema (its refs resolve in the request schema)."""
+    sub = dict(fields(schema))[path]
+    return jsonschema.Draft7Validator({**sub, "definitions": schema.get("definitions", {})})

@@ -152,3 +152,31 @@ def test_strict_mode_refusals_fail_the_test(run: Run, pytester: pytest.Pytester)
     result = run()
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*strict mode: the mock refused to send answers that break its schemas*"])
+
+
+def test_a_scenario_lasts_for_one_test(run: Run, pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pytest_plugin.mock import MockAdminError
+
+        def test_busy(liveness_scenario, liveness_api):
+            liveness_scenario("get_result.SERVICE_BUSY")
+            busy = liveness_api.call("get_result", {"signatureId": "0123456789abcdef"})
+            assert (busy.code, busy.response.headers["Retry-After"]) == ("SERVICE_BUSY", "10s")
+            assert liveness_scenario.active == ["get_result.SERVICE_BUSY"]
+
+        def test_not_busy_any_more(liveness_api):
+            assert liveness_api.call("get_result", {"signatureId": "0123456789abcdef"}).code == "SIGNATURE_NOT_EXIST"
+
+        def test_one_request_only(liveness_api, liveness_scenario):
+            gone = liveness_scenario.header("get_video.VIDEO_NOT_FOUND")
+            assert liveness_api.call("get_video", {"livenessId": "x"}, headers=gone).code == "VIDEO_NOT_FOUND"
+            assert liveness_api.call("get_video", {"livenessId": "x"}).code == "LIVENESS_ID_NOT_EXIST"
+
+        def test_unknown(liveness_scenario):
+            with pytest.raises(MockAdminError, match="cannot activate scenario 'get_result.NOPE'.*HTTP 404"):
+                liveness_scenario("get_result.NOPE")
+        """
+    )
+    run().assert_outcomes(passed=4)

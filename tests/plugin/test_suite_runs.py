@@ -16,6 +16,7 @@ from ..conftest import ROOT
 from .conftest import Run
 
 SUITE = ("--pyargs", "pytest_plugin.suite")
+ADMIN = {"X-Admin-Token": "ci-admin-token"}
 ACCOUNTS = """
 accounts:
   - name: ci-team
@@ -27,9 +28,10 @@ accounts:
 
 @pytest.fixture
 def mock_process(tmp_path: Path) -> Iterator[str]:
-    """``liveness-mock serve --port 0 --fixtures DIR --strict`` in its own process; its URL."""
+    """``liveness-mock serve --port 0 --fixtures DIR --strict --admin-token T`` in its own process; its URL."""
     (tmp_path / "accounts.yaml").write_text(ACCOUNTS, encoding="utf-8")
     command = [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--strict", "--fixtures", str(tmp_path)]
+    command += ["--admin-token", ADMIN["X-Admin-Token"]]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
     with subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
@@ -66,8 +68,21 @@ def test_the_suite_passes_against_a_mock_process_addressed_as_a_sandbox(
     result.stdout.fnmatch_lines(
         ["liveness: target=sandbox (http://127.0.0.1:*)", "SKIPPED*mock-only: needs the mock's admin API*"]
     )
-    sessions = httpx.get(f"{mock_process}/__admin/sessions", timeout=10).json()["sessions"]
+    sessions = httpx.get(f"{mock_process}/__admin/sessions", headers=ADMIN, timeout=10).json()["sessions"]
     assert sessions and {s["account"] for s in sessions} == {"ci-team"}, "the run signed in as ci-team, over HTTP"
+
+
+def test_the_suite_passes_against_a_mock_process_addressed_as_the_mock(
+    run: Run, mock_process: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mock-only tests drive that process's admin API over HTTP (with its admin token)."""
+    monkeypatch.setenv("LIVENESS_MOCK_ADMIN_TOKEN", ADMIN["X-Admin-Token"])
+    result = run(*SUITE, f"--liveness-base-url={mock_process}")
+    outcomes = result.parseoutcomes()
+    assert (outcomes.get("failed", 0), outcomes.get("errors", 0), outcomes.get("skipped", 0)) == (0, 0, 0), (
+        result.stdout.str()
+    )
+    result.stdout.re_match_lines([r"liveness: mock reached in \d+\.\d+ s; \d+ API calls"])
 
 
 def test_the_suite_without_credentials_skips_cleanly(run: Run) -> None:
