@@ -12,8 +12,9 @@ from typing import Any
 
 import httpx
 
-from .calls import Call, ClientCore, Envelope
+from .calls import Call, ClientCore
 from .client import TIMEOUT_S
+from .envelope import Envelope
 from .guard import Usage
 
 

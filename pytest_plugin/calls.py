@@ -14,45 +14,18 @@ from typing import Any
 import httpx
 
 from . import spec
+from .envelope import Envelope
 from .guard import Budget, Pacer, retry_after_seconds
+from .options import LivenessOptions
 from .target import DEFAULT_HOST, Credentials, Target, now_ms
 
 TOKEN_HEADER = "X-ACCESS-TOKEN"
+SANDBOX_RETRIES = 3
 RENEW_MARGIN_MS = 60_000
 
 
 class AuthenticationFailed(AssertionError):
     """Token Authentication did not give a token: the credentials or the target are wrong."""
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """An answer in the vendor's envelope, parsed; ``response`` is the raw httpx answer."""
-
-    response: httpx.Response
-    body: Any
-
-    @classmethod
-    def of(cls, response: httpx.Response) -> Envelope:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return cls(response, body)
-
-    def _field(self, name: str) -> Any:
-        return self.body.get(name) if isinstance(self.body, dict) else None
-
-    status = property(lambda self: self.response.status_code)
-    code = property(lambda self: self._field("code"))
-    message = property(lambda self: self._field("message"))
-    data = property(lambda self: self._field("data"))
-    extra = property(lambda self: self._field("extra"))
-    transaction_id = property(lambda self: self._field("transactionId"))
-    pricing = property(lambda self: self._field("pricingStrategy"))
-
-    def __repr__(self) -> str:
-        return f"Envelope(HTTP {self.status}, {self.code}, {self.message!r})"
 
 
 @dataclass
@@ -84,6 +57,14 @@ class ClientCore:
     retries: int = 0
     token: str | None = None
     token_expires_ms: int = 0
+
+    @classmethod
+    def for_options(cls, options: LivenessOptions, budget: Budget, pacer: Pacer, mock_url: str | None) -> ClientCore:
+        """The run's target: ``mock_url`` is the in-process mock's; a sandbox retries busy answers."""
+        key, secret = options.access_key, options.secret_key
+        credentials = Credentials(key, secret) if key and secret else None
+        target = Target(options.target, mock_url or options.base_url, options.host_map)
+        return cls(target, credentials, budget, pacer, SANDBOX_RETRIES if options.target == "sandbox" else 0)
 
     def call(self, method: str, path: str, host: str | None = None, *, auth: bool = True, **parts: Any) -> Call:
         """``parts``: params, json, content, headers (ours win over the addressing ones)."""

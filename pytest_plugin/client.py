@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from .calls import Call, ClientCore, Envelope
+from .calls import Call, ClientCore
+from .envelope import Envelope
 from .guard import Usage
 
 TIMEOUT_S = 30.0

@@ -21,55 +21,37 @@ import httpx
 from mock_server.catalog import CodeSpec, Endpoint
 
 from . import spec
-from .curl import curl
+from .failures import (
+    BadTransactionId,
+    ContractFailure,
+    MissingRetryAfter,
+    NotAnEnvelope,
+    SchemaMismatch,
+    UndocumentedCode,
+    UnexpectedAnswer,
+    WrongPricing,
+    WrongStatus,
+    reproduce,
+)
+
+__all__ = [
+    "BadTransactionId",
+    "ContractFailure",
+    "MissingRetryAfter",
+    "NotAnEnvelope",
+    "SchemaMismatch",
+    "UndocumentedCode",
+    "UnexpectedAnswer",
+    "WrongPricing",
+    "WrongStatus",
+    "assert_conforms",
+    "reproduce",
+]
 
 # The Glossary: SERVICE_BUSY "may migrate to HTTP 429 Too Many Requests in the future".
 ALSO_ALLOWED_STATUS = {"SERVICE_BUSY": frozenset({429})}
 _STATUS_IN_MESSAGE = re.compile(r"^HTTP (\d{3})\b")  # CLIENT_ERROR "HTTP 404 - Not Found"
 _RETRY_AFTER = re.compile(r"^\s*:?\s*\d+(\.\d+)?\s*s?\s*$", re.IGNORECASE)
-
-
-class ContractFailure(AssertionError):
-    """An answer the documentation does not allow for the endpoint."""
-
-    def __init__(self, endpoint_id: str, problem: str, response: httpx.Response | None = None) -> None:
-        self.endpoint_id, self.problem = endpoint_id, problem
-        lines = [f"{type(self).__name__}: {endpoint_id}: {problem}"]
-        if response is not None:
-            lines.append(reproduce(response))
-        super().__init__("\n".join(lines))
-
-
-class NotAnEnvelope(ContractFailure):
-    """The body is not a JSON object in the vendor's envelope."""
-
-
-class UndocumentedCode(ContractFailure):
-    """The code is not one the endpoint (or the Glossary, for it) documents."""
-
-
-class WrongStatus(ContractFailure):
-    """The HTTP status is not the one that goes with the code."""
-
-
-class SchemaMismatch(ContractFailure):
-    """The envelope or its ``data`` breaks the schema of that endpoint and code."""
-
-
-class BadTransactionId(ContractFailure):
-    """transactionId missing, empty or longer than the documented 64 characters."""
-
-
-class WrongPricing(ContractFailure):
-    """pricingStrategy is not the one the catalog gives that code."""
-
-
-class MissingRetryAfter(ContractFailure):
-    """A code documented with "Retry-After :10s" came without a usable Retry-After header."""
-
-
-class UnexpectedAnswer(ContractFailure):
-    """A well-formed answer, but not the code and message this request must produce."""
 
 
 @dataclass(frozen=True)
@@ -192,12 +174,3 @@ def _expected(answer: Answer, expect: tuple[str, str], why: str) -> None:
     if got != expect:
         because = f" because {why}" if why else ""
         raise answer.fail(UnexpectedAnswer, f"expected {expect[0]} {expect[1]!r}{because}; got {got[0]} {got[1]!r}")
-
-
-def reproduce(response: httpx.Response) -> str:
-    """The answer, and the request that got it as a curl command line."""
-    return f"  answer: HTTP {response.status_code} {_short(response.text)}\n  reproduce: {curl(response.request)}"
-
-
-def _short(text: str, limit: int = 600) -> str:
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"

@@ -9,7 +9,7 @@ each test after a reset, so tests never see each other's tokens, sessions or clo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from mock_server.settings import Settings
 
     from .aclient import AsyncLivenessClient
+    from .calls import ClientCore
     from .client import LivenessClient
     from .guard import Budget, Pacer
     from .mock import LivenessMock, ScenarioControl
     from .target import Credentials
 
 MOCK_ONLY = "mock-only: needs the mock's admin API, and the target is a sandbox"
-SANDBOX_RETRIES = 3
 
 
 @dataclass
@@ -35,9 +35,19 @@ class RunState:
 
     options: LivenessOptions
     mock: LivenessMock | None = None
-    clients: list[Any] = field(default_factory=list)
     budget: Budget | None = None
     pacer: Pacer | None = None
+
+    def summary(self) -> str | None:
+        """One line: the mock's time to ready, the calls made, those priced PAY, the retries."""
+        parts = []
+        if self.mock is not None:
+            how = "started in-process" if self.mock.server else "reached"
+            parts.append(f"mock {how} in {self.mock.startup_seconds:.3f} s")
+        if self.budget is not None:
+            used = self.budget.usage
+            parts.append(f"{used.calls} API calls, {used.billable} priced PAY, {used.retries} retried")
+        return "liveness: " + "; ".join(parts) if parts else None
 
 
 STATE = pytest.StashKey[RunState]()
@@ -74,16 +84,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
-    if state is None or (state.mock is None and state.budget is None):
-        return
-    parts = []
-    if state.mock is not None:
-        how = "started in-process" if state.mock.server else "reached"
-        parts.append(f"mock {how} in {state.mock.startup_seconds:.3f} s")
-    if state.budget is not None:
-        used = state.budget.usage
-        parts.append(f"{used.calls} API calls, {used.billable} priced PAY, {used.retries} retried")
-    terminalreporter.write_line("liveness: " + "; ".join(parts))
+    line = state.summary() if state is not None else None
+    if line:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -186,11 +189,10 @@ def _reset_for_test(request: pytest.FixtureRequest, options: LivenessOptions) ->
         request.getfixturevalue("liveness_mock")
 
 
-def _core(request: pytest.FixtureRequest) -> Any:
+def _core(request: pytest.FixtureRequest) -> ClientCore:
     """A ClientCore for the target; rate and budgets are shared by every client of the run."""
     from .calls import ClientCore
     from .guard import Budget, Pacer
-    from .target import Credentials, Target
 
     state = request.config.stash[STATE]
     options = state.options
@@ -198,12 +200,5 @@ def _core(request: pytest.FixtureRequest) -> Any:
         pytest.skip(options.missing_credentials)
     state.budget = state.budget or Budget(options.max_calls, options.max_billable)
     state.pacer = state.pacer or Pacer(options.rate)
-    base_url = options.base_url
-    if options.in_process:
-        base_url = request.getfixturevalue("liveness_mock_server").url
-    credentials = (
-        Credentials(options.access_key, options.secret_key) if options.access_key and options.secret_key else None
-    )
-    retries = SANDBOX_RETRIES if options.target == "sandbox" else 0
-    target = Target(options.target, base_url, options.host_map)
-    return ClientCore(target, credentials, state.budget, state.pacer, retries)
+    mock_url = request.getfixturevalue("liveness_mock_server").url if options.in_process else None
+    return ClientCore.for_options(options, state.budget, state.pacer, mock_url)
