@@ -2,8 +2,9 @@
 
 The expectation is derived from the documentation as data, not from the mock's validator: a
 missing, null or empty required field (or none of an "either this or that" pair) is the endpoint's
-``errors.empty``; a field the catalog names (``errors.fields``, longest pattern first, ``*`` any
-array index) gets its own code and message; anything else is ``errors.invalid``.
+``errors.empty``; a field the catalog names (``errors.fields``: the first rule naming exactly that
+field, ``*`` any array index, and with ``when`` only for those JSON Schema keywords) gets its own
+code and message; anything else is ``errors.invalid``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import jsonschema
 from hypothesis import strategies as st
 
 from mock_server.catalog import Endpoint, ErrorTarget
+
+from .facets import Facets, facets, fields
 
 MISSING: Any = object()  # the field is removed
 WRONG_TYPES = {"string": "text", "integer": 42, "number": 4.5, "boolean": True, "array": ["x"], "object": {"x": 1}}
@@ -30,17 +33,6 @@ BAD_REGIONS = ("XX", "XXX", "Indonesia", "idn", "I", "ID1")
 
 
 @dataclass(frozen=True)
-class Facets:
-    """What one field accepts, read from its schema (through $ref, anyOf and oneOf)."""
-
-    types: frozenset[str]
-    enum: tuple[Any, ...]
-    url: bool
-    bounds: tuple[int | None, int | None] | None
-    max_length: int | None
-
-
-@dataclass(frozen=True)
 class Mutation:
     """Set the field at ``path`` to one of ``values`` (MISSING: remove it and the rest of ``group``)."""
 
@@ -48,42 +40,6 @@ class Mutation:
     path: tuple[str, ...]
     values: st.SearchStrategy[Any]
     group: tuple[str, ...] = ()
-
-
-def facets(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Facets:
-    types: set[str] = set()
-    enum: list[Any] = []
-    url, bounds, max_length = False, None, None
-    for branch in _branches(schema, root):
-        kind = branch.get("type")
-        types.update([kind] if isinstance(kind, str) else kind or [])
-        values = branch.get("enum", [])
-        enum += [v for v in values if v is not None]
-        types.update("null" if v is None else "string" for v in values)
-        url = url or str(branch.get("pattern", "")).startswith("^https?://")
-        if kind == "integer":
-            bounds = (branch.get("minimum"), branch.get("maximum"))
-        if kind == "string" and "maxLength" in branch and not values:
-            max_length = branch["maxLength"]
-    return Facets(frozenset(types), tuple(enum), url, bounds, max_length)
-
-
-def _branches(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    if "$ref" in schema:
-        yield from _branches(root["definitions"][schema["$ref"].rsplit("/", 1)[1]], root)
-    elif "anyOf" in schema or "oneOf" in schema:
-        for branch in schema.get("anyOf", schema.get("oneOf", [])):
-            yield from _branches(branch, root)
-    else:
-        yield schema
-
-
-def fields(schema: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
-    """Every property, and the properties of object properties (ConfigureUI's pages)."""
-    for name, sub in schema.get("properties", {}).items():
-        yield (name,), sub
-        for inner, leaf in sub.get("properties", {}).items():
-            yield (name, inner), leaf
 
 
 def mutations(schema: Mapping[str, Any], query: bool) -> list[Mutation]:
@@ -118,12 +74,9 @@ def _value_mutations(path: tuple[str, ...], f: Facets, query: bool) -> Iterator[
         yield Mutation("malformed_url", path, st.sampled_from(BAD_URLS))
     if f.bounds is not None and not query:
         low, high = f.bounds
-        edges = [
-            v
-            for v in ((low - 1) if low is not None else None, (high + 1) if high is not None else None)
-            if v is not None
-        ]
-        yield Mutation("out_of_range", path, st.sampled_from(edges))
+        yield Mutation(
+            "out_of_range", path, st.sampled_from([b + step for b, step in ((low, -1), (high, 1)) if b is not None])
+        )
     if f.max_length is not None:
         limit = f.max_length
         yield Mutation("too_long", path, st.integers(1, 16).map(lambda extra: "x" * (limit + extra)))

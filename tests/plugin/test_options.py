@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from pytest_plugin.options import parse_host_map
 from pytest_plugin.target import Credentials, Target
 
+from ..conftest import ROOT
 from .conftest import Run
 
 
@@ -90,3 +94,22 @@ def test_credentials_sign_as_documented_and_never_print_the_secret() -> None:
     body = Credentials("sampleaccesskey", "samplesecretkey").signed_body(1665993522952)
     assert body["signature"] == "02209bbeaf0d0a3dd587f6a1ba22f84c98d142e3b545e77db7e4906ca56349f5"
     assert "samplesecretkey" not in repr(Credentials("sampleaccesskey", "samplesecretkey"))
+
+
+def test_the_plugin_module_imports_only_pytest_and_the_standard_library() -> None:
+    """pytest loads it in every run of a project that installs us: nothing heavy at import."""
+    heavy = (
+        "mock_server",
+        "hypothesis",
+        "hypothesis_jsonschema",
+        "httpx",
+        "starlette",
+        "uvicorn",
+        "faker",
+        "jsonschema",
+    )
+    code = f"import sys, pytest_plugin.plugin; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.strip() == "[]"
