@@ -4,8 +4,8 @@
 ``ContractFailure`` subclass (an ``AssertionError``, as schemathesis' ``Failure``) that says what
 differed and carries the request as a curl command, so a shrunk hypothesis example can be replayed
 by hand. Expectations come from the catalog and the bundled schemas (``ContractSchemas``), read per
-protocol through an ``EnvelopeShape``: Tencent's ``{"Response": ...}`` answers need a shape, not
-new checks.
+protocol (``ContractSchemas.code_of`` and an ``EnvelopeShape``), so Tencent's ``{"Response": ...}``
+answers go through the same checks.
 """
 
 from __future__ import annotations
@@ -56,17 +56,16 @@ _RETRY_AFTER = re.compile(r"^\s*:?\s*\d+(\.\d+)?\s*s?\s*$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class EnvelopeShape:
-    """Where a protocol's envelope keeps the code, the request id and the pricing."""
+    """Where a protocol's envelope keeps the request id and the pricing (the code: ``code_of``)."""
 
-    code: Callable[[Mapping[str, Any]], Any]
+    request_id_name: str
     request_id: Callable[[Mapping[str, Any]], Any]
     pricing: Callable[[Mapping[str, Any]], Any] | None
 
 
 SHAPES: dict[str, EnvelopeShape] = {
-    "advance": EnvelopeShape(
-        lambda b: b.get("code"), lambda b: b.get("transactionId"), lambda b: b.get("pricingStrategy")
-    ),
+    "advance": EnvelopeShape("transactionId", lambda b: b.get("transactionId"), lambda b: b.get("pricingStrategy")),
+    "tencent": EnvelopeShape("Response.RequestId", lambda b: (b.get("Response") or {}).get("RequestId"), None),
 }
 
 
@@ -79,7 +78,7 @@ class Answer:
 
     @property
     def code(self) -> str:
-        return str(self.shape.code(self.body))
+        return str(spec.contract().code_of(self.endpoint.id, dict(self.body)))
 
     @property
     def spec(self) -> CodeSpec:
@@ -143,7 +142,8 @@ def _status(answer: Answer) -> None:
 def _request_id(answer: Answer) -> None:
     value = answer.shape.request_id(answer.body)
     if not isinstance(value, str) or not 1 <= len(value) <= 64:
-        raise answer.fail(BadTransactionId, f"transactionId {value!r} is not a string of 1 to 64 characters")
+        problem = f"{answer.shape.request_id_name} {value!r} is not a string of 1 to 64 characters"
+        raise answer.fail(BadTransactionId, problem)
 
 
 def _pricing(answer: Answer) -> None:

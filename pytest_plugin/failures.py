@@ -40,7 +40,7 @@ class SchemaMismatch(ContractFailure):
 
 
 class BadTransactionId(ContractFailure):
-    """transactionId missing, empty or longer than the documented 64 characters."""
+    """The request id (transactionId, RequestId) missing, empty or over the documented 64 characters."""
 
 
 class WrongPricing(ContractFailure):

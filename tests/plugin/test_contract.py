@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
 
+from mock_server.resources import fixtures_dir
 from pytest_plugin import contract
 from pytest_plugin.contract import assert_conforms
 from pytest_plugin.curl import curl
@@ -133,3 +135,16 @@ def test_curl_keeps_the_host_and_body_and_masks_the_token() -> None:
         "curl -sS -X POST 'http://127.0.0.1:8080/openapi/liveness/v4/h5/get-result' -H 'Host: api.advance.ai' "
         '-H \'Content-Type: application/json\' -H "X-ACCESS-TOKEN: $LIVENESS_ACCESS_TOKEN" --data-raw \'{"signatureId":"abc"}\''
     )
+
+
+def test_a_tencent_answer_goes_through_the_same_checks() -> None:
+    """The catalog's protocol picks the envelope: Tencent's {"Response": ...} (file 004)."""
+    example = json.loads(
+        (fixtures_dir() / "examples" / "get_liveness_result.SUCCESS.1.json").read_text(encoding="utf-8")
+    )
+    assert assert_conforms("get_liveness_result", answer(example))["Response"]["Result"] == "1001"
+    refused = {"Response": {"Error": {"Code": "AuthFailure.Nope", "Message": "x"}, "RequestId": "b8cb2269"}}
+    with pytest.raises(contract.UndocumentedCode, match=r"code 'AuthFailure\.Nope' is not documented here"):
+        assert_conforms("get_liveness_result", answer(refused))
+    with pytest.raises(contract.BadTransactionId, match=r"Response\.RequestId None"):
+        assert_conforms("get_liveness_result", answer({"Response": {**example["Response"], "RequestId": None}}))
