@@ -19,6 +19,8 @@ from mock_server.settings import Settings
 
 from .helpers import access_token
 
+pytest_plugins = ["pytester"]  # tests/plugin runs pytest inside pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DOCS = ROOT / "docs" / "vendor"
 

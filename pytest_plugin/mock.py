@@ -1,0 +1,149 @@
+"""``LivenessMock``: the ``liveness_mock`` fixture, one mock server and its admin API.
+
+Either started in-process (a real uvicorn server in a thread on a free port) or a mock process
+already running at a URL. Everything a test drives goes over HTTP to ``/__admin``, so both behave
+the same; only resetting and strict-mode bookkeeping take the in-process shortcut.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import httpx
+
+from mock_server.app import MockParts, create_app
+from mock_server.server import ThreadedServer
+from mock_server.settings import Settings
+
+SCENARIO_HEADER = "X-Mock-Scenario"
+ADMIN_TOKEN_ENV = "LIVENESS_MOCK_ADMIN_TOKEN"  # what ``liveness-mock serve`` reads too
+
+
+class MockAdminError(AssertionError):
+    """An admin call was refused (the message carries the mock's own explanation)."""
+
+
+class LivenessMock:
+    def __init__(
+        self,
+        url: str,
+        server: ThreadedServer | None = None,
+        parts: MockParts | None = None,
+        admin_token: str | None = None,
+    ) -> None:
+        self.url = url
+        self.server = server
+        self.parts = parts
+        self.create_seconds = 0.0
+        self.startup_seconds = 0.0
+        headers = {"X-Admin-Token": admin_token} if admin_token else {}
+        self.admin = httpx.Client(base_url=f"{url}/__admin", timeout=10, headers=headers)
+
+    @classmethod
+    def start(cls, settings: Settings | None = None) -> LivenessMock:
+        """Build the app and serve it; ``startup_seconds`` is the time until it answers requests."""
+        began = time.perf_counter()
+        settings = settings or Settings(port=0, strict=True)
+        app = create_app(settings)
+        created = time.perf_counter()
+        server = ThreadedServer(app, settings).start()
+        mock = cls(server.url, server, app.state.mock, settings.admin_token)
+        mock.create_seconds, mock.startup_seconds = created - began, time.perf_counter() - began
+        return mock
+
+    @classmethod
+    def connect(cls, url: str) -> LivenessMock:
+        """A mock process at ``url`` (its ``--admin-token`` from $LIVENESS_MOCK_ADMIN_TOKEN); fails
+        early if nothing there speaks the admin API."""
+        began = time.perf_counter()
+        mock = cls(url.rstrip("/"), admin_token=os.environ.get(ADMIN_TOKEN_ENV))
+        mock.clock()
+        mock.startup_seconds = time.perf_counter() - began
+        return mock
+
+    def reset(self) -> None:
+        """Back to a fresh start: no tokens, sessions, records, scenarios; the clock on wall time."""
+        if self.parts is not None:
+            self.parts.reset()
+            self.parts.gateway.violations.clear()
+        else:
+            self._admin("POST", "/reset")
+
+    def violations(self) -> list[str]:
+        """Answers strict mode refused to send since the last reset (in-process only)."""
+        return list(self.parts.gateway.violations) if self.parts is not None else []
+
+    def complete(self, signature_id: str, outcome: str = "pass") -> dict[str, Any]:
+        """Finish a session as the person in front of the camera would (see fixtures/outcomes.yaml)."""
+        return dict(self._admin("POST", f"/sessions/{signature_id}/complete", {"outcome": outcome}))
+
+    def session(self, signature_id: str) -> dict[str, Any]:
+        return dict(self._admin("GET", f"/sessions/{signature_id}"))
+
+    def sessions(self) -> list[dict[str, Any]]:
+        return list(self._admin("GET", "/sessions")["sessions"])
+
+    def liveness_record(self, outcome: str = "pass", video: bool = True, account: str | None = None) -> str:
+        """A native-SDK liveness check; its livenessId, for Liveness Detection and Get Video."""
+        body: dict[str, Any] = {"outcome": outcome, "video": video, **({"account": account} if account else {})}
+        return str(self._admin("POST", "/liveness", body)["livenessId"])
+
+    def clock(self) -> dict[str, int]:
+        return dict(self._admin("GET", "/clock"))
+
+    def advance_clock(self, ms: int) -> int:
+        """Move the mock clock forward (tokens, pages and links expire); the new now in ms."""
+        return int(self._admin("POST", "/clock", {"advanceMs": ms})["nowMs"])
+
+    def activate_scenario(self, name: str) -> None:
+        self._admin("POST", f"/scenarios/{name}")
+
+    def deactivate_scenario(self, name: str | None = None) -> None:
+        self._admin("DELETE", f"/scenarios/{name}" if name else "/scenarios")
+
+    def stop(self) -> None:
+        self.admin.close()
+        if self.server is not None:
+            self.server.stop()
+
+    def _admin(self, method: str, path: str, body: Any = None) -> Any:
+        try:
+            response = self.admin.request(method, path, json=body)
+        except httpx.HTTPError as exc:
+            raise MockAdminError(
+                f"{method} {self.url}/__admin{path}: {exc!r}; is a liveness-mock running there?"
+            ) from None
+        if response.status_code >= 400:
+            raise MockAdminError(f"{method} /__admin{path} answered HTTP {response.status_code}: {response.text}")
+        return response.json()
+
+    def __repr__(self) -> str:
+        return f"LivenessMock({self.url!r}, {'in-process' if self.server else 'external'})"
+
+
+class ScenarioControl:
+    """The ``liveness_scenario`` fixture: activate scenarios for one test (all cleared after it)."""
+
+    def __init__(self, mock: LivenessMock) -> None:
+        self.mock = mock
+        self.active: list[str] = []
+
+    def __call__(self, name: str) -> None:
+        """Activate scenario ``name`` (e.g. ``get_result.SERVICE_BUSY``) until the test ends."""
+        try:
+            self.mock.activate_scenario(name)
+        except MockAdminError as exc:
+            raise MockAdminError(f"cannot activate scenario {name!r}: {exc}") from None
+        self.active.append(name)
+
+    @staticmethod
+    def header(name: str) -> dict[str, str]:
+        """The header that applies scenario ``name`` to one request only."""
+        return {SCENARIO_HEADER: name}
+
+    def clear(self) -> None:
+        if self.active:
+            self.mock.deactivate_scenario()
+            self.active.clear()

@@ -1,0 +1,57 @@
+"""The documented contract (catalog + bundled schemas), loaded once per process from the shipped data.
+
+The contract suite reads the same files the mock is built from, but never the mock's code paths
+that answer requests: what it expects comes from the documentation as data.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from mock_server.catalog import Catalog, Endpoint, Route, load_catalog
+from mock_server.resources import schemas_dir
+from mock_server.schemas import ContractSchemas, load_contract
+
+
+@cache
+def catalog() -> Catalog:
+    return load_catalog(schemas_dir())
+
+
+@cache
+def contract() -> ContractSchemas:
+    return load_contract(catalog(), schemas_dir())
+
+
+def endpoint(name: str | Endpoint) -> Endpoint:
+    """An endpoint by id (or itself), with the known ids in the error."""
+    if not isinstance(name, str):
+        return name
+    try:
+        return catalog().endpoints[name]
+    except KeyError:
+        raise KeyError(f"no endpoint {name!r}; known: {', '.join(catalog().endpoints)}") from None
+
+
+def advance_endpoints() -> list[str]:
+    """Endpoints of the ADVANCE AI protocol (the ones this suite speaks today)."""
+    return [e.id for e in catalog().endpoints.values() if e.protocol == "advance"]
+
+
+def documented_routes(name: str) -> list[Route]:
+    return [r for r in endpoint(name).routes if r.documented]
+
+
+def route_at(host: str, path: str) -> Route | None:
+    """The catalog route serving ``path`` on ``host`` (None for admin, media and unknown paths)."""
+    return _routes().get((host, path))
+
+
+@cache
+def _routes() -> dict[tuple[str, str], Route]:
+    return {(r.host, r.path): r for r in catalog().routes()}
+
+
+def may_charge(endpoint_id: str) -> bool:
+    """Whether any documented answer of the endpoint is priced PAY."""
+    return any(code.pricing == "PAY" for code in endpoint(endpoint_id).codes.values())

@@ -1,0 +1,126 @@
+"""The suite fails, saying what differed, against a mock made to deviate from the documentation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mock_server.app import create_app
+from mock_server.server import ThreadedServer
+from mock_server.settings import Settings
+
+from .conftest import Run
+from .deviating import Deviating, Rewrite
+
+GET_RESULT, GET_TOKEN = "/openapi/liveness/v4/h5/get-result", "/openapi/liveness/v2/h5/token"
+GENERATE_URL = "/intl/openapi/identity-risk/idvs-h5/ekyc/v1/generate-liveness-detection-url"
+
+
+def when(path: str, code: str, change: Any) -> Rewrite:
+    """Rewrite answers with ``code`` on ``path``: ``change(status, body)`` returns the new pair."""
+    return lambda p, status, body: change(status, body) if (p, body.get("code")) == (path, code) else None
+
+
+def undocumented_code(status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    return status, {**body, "code": "SIGNATURE_GONE"}
+
+
+def wrong_type(status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    return status, {**body, "data": {**body["data"], "signatureId": 12345}}
+
+
+def missing_field(status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    return status, {**body, "data": {k: v for k, v in body["data"].items() if k != "expiredTime"}}
+
+
+def wrong_status(status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    return 400, body
+
+
+CASES = [
+    pytest.param(
+        when(GET_RESULT, "SIGNATURE_NOT_EXIST", undocumented_code),
+        ("pytest_plugin.suite.test_journey", "-k", "unknown_ids and get_result"),
+        ["*UndocumentedCode: get_result: code 'SIGNATURE_GONE' is not documented here (documented: SUCCESS, *"],
+        id="undocumented-code",
+    ),
+    pytest.param(
+        when(GET_TOKEN, "SUCCESS", wrong_type),
+        ("pytest_plugin.suite.test_journey", "-k", "a_new_session"),
+        [
+            "*SchemaMismatch: get_token: SUCCESS answer breaks its schema: at data/signatureId: 12345 is not of type 'string'*"
+        ],
+        id="wrong-type",
+    ),
+    pytest.param(
+        when(GENERATE_URL, "SUCCESS", missing_field),
+        ("pytest_plugin.suite.test_journey", "-k", "idvs"),
+        [
+            "*SchemaMismatch: generate_url: SUCCESS answer breaks its schema: at data: 'expiredTime' is a required property*"
+        ],
+        id="missing-field",
+    ),
+    pytest.param(
+        when(GET_RESULT, "PARAMETER_ERROR", wrong_status),
+        ("pytest_plugin.suite.test_endpoints", "-k", "invalid and get_result and wrong_type"),
+        [
+            "*WrongStatus: get_result: HTTP 400 with code PARAMETER_ERROR, which is documented with HTTP 200*",
+            "*reproduce: curl -sS -X POST 'http://127.0.0.1:*/openapi/liveness/v4/h5/get-result' -H 'Host: api.advance.ai'*",
+            "*Draw 1 (request): InvalidRequest(endpoint_id='get_result'*kind='wrong_type'*",
+        ],
+        id="wrong-http-status",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def deviating() -> Iterator[tuple[Deviating, str]]:
+    app = Deviating(create_app(Settings(port=0)))
+    with ThreadedServer(app, Settings(port=0)) as server:
+        yield app, server.url
+
+
+@pytest.mark.parametrize(("rewrite", "selection", "lines"), CASES)
+def test_the_suite_catches_the_deviation(
+    run: Run,
+    deviating: tuple[Deviating, str],
+    monkeypatch: pytest.MonkeyPatch,
+    rewrite: Rewrite,
+    selection: tuple[str, ...],
+    lines: list[str],
+) -> None:
+    app, url = deviating
+    monkeypatch.setenv("LIVENESS_ACCESS_KEY", "sampleaccesskey")
+    monkeypatch.setenv("LIVENESS_SECRET_KEY", "samplesecretkey")
+    app.rewrite = rewrite
+    try:
+        result = run(
+            "--pyargs", *selection, "--liveness-target=sandbox", f"--liveness-base-url={url}", "--liveness-rate=0"
+        )
+    finally:
+        app.rewrite = None
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) >= 1, result.stdout.str()
+    result.stdout.fnmatch_lines(lines)
+
+
+def test_the_same_selections_pass_when_the_mock_does_not_deviate(
+    run: Run, deviating: tuple[Deviating, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So each failure above is the deviation's doing, not the selection's."""
+    monkeypatch.setenv("LIVENESS_ACCESS_KEY", "sampleaccesskey")
+    monkeypatch.setenv("LIVENESS_SECRET_KEY", "samplesecretkey")
+    result = run(
+        "--pyargs",
+        "pytest_plugin.suite.test_journey",
+        "pytest_plugin.suite.test_endpoints",
+        "-k",
+        "unknown_ids or a_new_session or idvs or (invalid and get_result and wrong_type)",
+        "--liveness-target=sandbox",
+        f"--liveness-base-url={deviating[1]}",
+        "--liveness-rate=0",
+    )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes["passed"] == 8, result.stdout.str()
