@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -63,22 +64,30 @@ def test_serve_prints_its_url_serves_and_stops_on_sigterm(serve: subprocess.Pope
     assert "liveness-mock stopped" in serve.stdout.read()
 
 
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """``liveness-mock serve --port 0 <options>`` as a real process; yields the URL it prints."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "serve", "--port", "0", *options],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        try:
+            assert process.stdout is not None
+            yield process.stdout.readline().split("serving on ", 1)[1].split()[0]
+        finally:
+            process.terminate()
+
+
 def test_serve_with_the_same_seed_replays_transaction_ids() -> None:
     def first_ids() -> list[str]:
-        with subprocess.Popen(
-            [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--seed", "42"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        ) as process:
-            try:
-                assert process.stdout is not None
-                url = process.stdout.readline().split("serving on ", 1)[1].split()[0]
-                post = lambda: httpx.post(f"{url}/openapi/liveness/v4/h5/get-result", json={}, timeout=5)  # noqa: E731
-                return [post().json()["transactionId"] for _ in range(3)]
-            finally:
-                process.terminate()
+        with serving("--seed", "42") as url:
+            return [
+                httpx.post(f"{url}/openapi/liveness/v4/h5/get-result", json={}, timeout=5).json()["transactionId"]
+                for _ in range(3)
+            ]
 
     assert first_ids() == first_ids()
 
@@ -91,21 +100,10 @@ def test_clock_ms_replays_the_docs_signature_vector() -> None:
         "signature": "02209bbeaf0d0a3dd587f6a1ba22f84c98d142e3b545e77db7e4906ca56349f5",
         "timestamp": 1665993522952,
     }
-    with subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--clock-ms", "1665993522952"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    ) as process:
-        try:
-            assert process.stdout is not None
-            url = process.stdout.readline().split("serving on ", 1)[1].split()[0]
-            answer = httpx.post(f"{url}/openapi/auth/ticket/v1/generate-token", json=body, timeout=5).json()
-            assert answer["code"] == "SUCCESS"
-            assert 1665993522952 + 3_600_000 <= answer["data"]["expiredTime"] < 1665993522952 + 3_660_000
-        finally:
-            process.terminate()
+    with serving("--clock-ms", "1665993522952") as url:
+        answer = httpx.post(f"{url}/openapi/auth/ticket/v1/generate-token", json=body, timeout=5).json()
+    assert answer["code"] == "SUCCESS"
+    assert 1665993522952 + 3_600_000 <= answer["data"]["expiredTime"] < 1665993522952 + 3_660_000
 
 
 def test_an_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -175,39 +175,12 @@ def test_curl_resolve_reaches_the_malaysian_route(
     port = server.url.rsplit(":", 1)[1]
     liveness_id = valid["get_video"]["livenessId"]
     url = f"http://my-api.advance.ai:{port}/intl/openapi/liveness/ext/v1/get-video?livenessId={liveness_id}"
-    result = subprocess.run(
-        [
-            "curl",
-            "-sS",
-            "--max-time",
-            "5",
-            "-H",
-            f"X-ACCESS-TOKEN: {token}",
-            "--resolve",
-            f"my-api.advance.ai:{port}:127.0.0.1",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=True,
-    )
-    assert json.loads(result.stdout)["code"] == "SUCCESS"
-    wrong = subprocess.run(
-        [
-            "curl",
-            "-sS",
-            "--max-time",
-            "5",
-            "-H",
-            f"X-ACCESS-TOKEN: {token}",
-            "--resolve",
-            f"vn-api.advance.ai:{port}:127.0.0.1",
-            url.replace("my-api", "vn-api"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=True,
-    )
-    assert json.loads(wrong.stdout)["message"] == "HTTP 404 - Not Found"
+
+    def curl(host: str) -> dict[str, Any]:
+        command = ["curl", "-sS", "--max-time", "5", "-H", f"X-ACCESS-TOKEN: {token}"]
+        command += ["--resolve", f"{host}:{port}:127.0.0.1", url.replace("my-api.advance.ai", host)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=10, check=True)
+        return dict(json.loads(result.stdout))
+
+    assert curl("my-api.advance.ai")["code"] == "SUCCESS"
+    assert curl("vn-api.advance.ai")["message"] == "HTTP 404 - Not Found"
