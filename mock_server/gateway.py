@@ -36,6 +36,7 @@ from .tencent.front import TencentFront
 from .validation import RequestChecker
 
 log = logging.getLogger("mock_server")
+MAX_VIOLATIONS = 100
 
 
 @dataclass
@@ -183,6 +184,7 @@ class Gateway:
 
     def _violation(self, problem: str) -> Response:
         self.violations.append(problem)
+        del self.violations[:-MAX_VIOLATIONS]  # a long strict run keeps the latest ones only
         log.error("strict mode: %s", problem)
         body = json.dumps({"mockError": "strict mode violation", "detail": problem})
         return Response(body, status_code=500, media_type=JSON_TYPE)

@@ -11,6 +11,7 @@ import hashlib
 import mimetypes
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from starlette.requests import Request
@@ -29,7 +30,7 @@ class Asset:
     content: bytes
     media_type: str
 
-    @property
+    @cached_property
     def md5(self) -> str:
         return hashlib.md5(self.content, usedforsecurity=False).hexdigest()
 

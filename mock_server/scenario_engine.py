@@ -61,7 +61,7 @@ class ScenarioEngine:
         named = call.request.headers.get(SCENARIO_HEADER) if self.header else None
         if named:
             headers = call.request.headers
-            caller = headers.get(CALLER_HEADER) or headers.get("x-access-token") or ""
+            caller = headers.get(CALLER_HEADER) or headers.get("x-access-token") or _tc3_credential(headers)
             for name in filter(None, (n.strip() for n in named.split(","))):
                 try:
                     found.append(self.book.for_caller(name, caller))
@@ -157,3 +157,10 @@ def _delay(delay: Delay | str | None, fired: Fired) -> float:
         text = _fill(delay, fired.captures)
         return min(float(text), MAX_DELAY_MS) if text and text.isdigit() else 0.0
     return delay.sample(fired.state.rng) if delay is not None else 0.0
+
+
+def _tc3_credential(headers: Mapping[str, str]) -> str:
+    """A Tencent caller is its SecretId (``Credential=<SecretId>/<date>/...``): not a secret."""
+    authorization = headers.get("authorization", "")
+    start = authorization.find("Credential=")
+    return authorization[start + len("Credential=") :].split("/", 1)[0] if start >= 0 else ""

@@ -111,18 +111,18 @@ class ContractSchemas:
                 self.request_validator(endpoint.id, route.require)
 
     def request_schema(self, endpoint_id: str, require: tuple[str, ...] = ()) -> Schema:
-        """The request schema, with the fields one route alone requires added."""
-        schema = self.requests[endpoint_id]
-        if not require:
-            return schema
-        schema = copy.deepcopy(schema)
-        schema["required"] = list(dict.fromkeys([*schema.get("required", []), *require]))
+        """The request schema, with the fields one route alone requires added (built once)."""
+        schema: Schema = self.request_validator(endpoint_id, require).schema
         return schema
 
     def request_validator(self, endpoint_id: str, require: tuple[str, ...] = ()) -> jsonschema.protocols.Validator:
         key = (endpoint_id, require)
         if key not in self._request_validators:
-            self._request_validators[key] = _validator(self.request_schema(endpoint_id, require))
+            schema = self.requests[endpoint_id]
+            if require:
+                schema = copy.deepcopy(schema)
+                schema["required"] = list(dict.fromkeys([*schema.get("required", []), *require]))
+            self._request_validators[key] = _validator(schema)
         return self._request_validators[key]
 
     def response_validator(self, endpoint_id: str, code: str) -> jsonschema.protocols.Validator:

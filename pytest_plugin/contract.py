@@ -33,6 +33,7 @@ from .failures import (
     WrongStatus,
     reproduce,
 )
+from .guard import parse_retry_after
 
 __all__ = [
     "BadTransactionId",
@@ -51,7 +52,6 @@ __all__ = [
 # The Glossary: SERVICE_BUSY "may migrate to HTTP 429 Too Many Requests in the future".
 ALSO_ALLOWED_STATUS = {"SERVICE_BUSY": frozenset({429})}
 _STATUS_IN_MESSAGE = re.compile(r"^HTTP (\d{3})\b")  # CLIENT_ERROR "HTTP 404 - Not Found"
-_RETRY_AFTER = re.compile(r"^\s*:?\s*\d+(\.\d+)?\s*s?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def _schema(answer: Answer) -> None:
 
 def _retry_after(answer: Answer) -> None:
     value = answer.response.headers.get("retry-after")
-    if answer.spec.retry_after and (value is None or not _RETRY_AFTER.match(value)):
+    if answer.spec.retry_after and parse_retry_after(value) is None:
         raise answer.fail(MissingRetryAfter, f"{answer.code} without a Retry-After of seconds (got {value!r})")
 
 

@@ -1,7 +1,9 @@
 """A request as a curl command line, to reproduce a failing example by hand.
 
-The access token is replaced by ``$LIVENESS_ACCESS_TOKEN`` (CI logs are widely readable, and the
-token would have expired anyway); only the headers that change the answer are kept.
+The access token is replaced by ``$LIVENESS_ACCESS_TOKEN`` and a TC3 Authorization by
+``$TC3_AUTHORIZATION`` (CI logs are widely readable, and both would have expired anyway); secret
+body fields (accessKey, signature, ...) read ``***``. Only the headers that change the answer are
+kept: for Tencent, the X-TC-* headers that select the action, version and region.
 """
 
 from __future__ import annotations
@@ -9,7 +11,19 @@ from __future__ import annotations
 import httpx
 
 TOKEN_HEADER = "x-access-token"
-_KEPT = ("host", "content-type", TOKEN_HEADER, "x-mock-scenario")
+_KEPT = (
+    "host",
+    "content-type",
+    TOKEN_HEADER,
+    "authorization",
+    "x-tc-action",
+    "x-tc-version",
+    "x-tc-region",
+    "x-tc-timestamp",
+    "x-tc-language",
+    "x-mock-scenario",
+)
+_PLACEHOLDERS = {TOKEN_HEADER: "$LIVENESS_ACCESS_TOKEN", "authorization": "$TC3_AUTHORIZATION"}
 
 
 def curl(request: httpx.Request) -> str:
@@ -18,8 +32,8 @@ def curl(request: httpx.Request) -> str:
         value = request.headers.get(name)
         if value is None or (name == "host" and value == request.url.netloc.decode()):
             continue
-        if name == TOKEN_HEADER:
-            parts += ["-H", '"X-ACCESS-TOKEN: $LIVENESS_ACCESS_TOKEN"']
+        if name in _PLACEHOLDERS:
+            parts += ["-H", f'"{_title(name)}: {_PLACEHOLDERS[name]}"']
         else:
             parts += ["-H", _quote(f"{_title(name)}: {value}")]
     body = _body(request)
@@ -29,11 +43,13 @@ def curl(request: httpx.Request) -> str:
 
 
 def _body(request: httpx.Request) -> str:
+    from mock_server.masking import mask_text
+
     try:
         content = request.content
     except httpx.RequestNotRead:
         return "<streamed body>"
-    return content.decode("utf-8", errors="replace")
+    return mask_text(content.decode("utf-8", errors="replace"))
 
 
 def _quote(text: str) -> str:
@@ -42,4 +58,8 @@ def _quote(text: str) -> str:
 
 
 def _title(name: str) -> str:
-    return "X-ACCESS-TOKEN" if name == TOKEN_HEADER else "-".join(p.capitalize() for p in name.split("-"))
+    if name == TOKEN_HEADER:
+        return "X-ACCESS-TOKEN"
+    if name.startswith("x-tc-"):
+        return "X-TC-" + name[len("x-tc-") :].capitalize()
+    return "-".join(p.capitalize() for p in name.split("-"))

@@ -56,8 +56,12 @@ class UnexpectedAnswer(ContractFailure):
 
 
 def reproduce(response: httpx.Response) -> str:
-    """The answer, and the request that got it as a curl command line."""
-    return f"  answer: HTTP {response.status_code} {_short(response.text)}\n  reproduce: {curl(response.request)}"
+    """The answer, and the request that got it as a curl command line; credentials and tokens in
+    either are masked (failures end up in CI logs)."""
+    from mock_server.masking import mask_text
+
+    answer = mask_text(_short(response.text))
+    return f"  answer: HTTP {response.status_code} {answer}\n  reproduce: {curl(response.request)}"
 
 
 def _short(text: str, limit: int = 600) -> str:

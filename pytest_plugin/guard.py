@@ -74,8 +74,13 @@ class Pacer:
             return start - now
 
 
+def parse_retry_after(value: str | None) -> float | None:
+    """The seconds a ``Retry-After`` asks for ("10s", the documented form; "10"; " :10s"), or None."""
+    match = _SECONDS.match(value or "")
+    return float(match.group(1)) if match else None
+
+
 def retry_after_seconds(value: str | None) -> float:
     """``Retry-After``: "10s" (the documented form), "10", " :10s"; anything else the documented 10 s."""
-    match = _SECONDS.match(value or "")
-    seconds = float(match.group(1)) if match else DEFAULT_RETRY_AFTER_S
-    return min(seconds, MAX_RETRY_AFTER_S)
+    seconds = parse_retry_after(value)
+    return min(DEFAULT_RETRY_AFTER_S if seconds is None else seconds, MAX_RETRY_AFTER_S)

@@ -41,7 +41,7 @@ class LivenessOptions:
     base_url: str | None = None
     host_map: Mapping[str, str] = field(default_factory=dict)
     access_key: str | None = None
-    secret_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)  # pytest prints fixture values on failure
     max_calls: int | None = None
     max_billable: int | None = None
     rate: float | None = None

@@ -59,10 +59,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("hypothesis_profile", None) in ("mock", "sandbox"):
+    profile = config.getoption("hypothesis_profile", None)
+    if profile in ("mock", "sandbox"):
         from .profiles import register  # before hypothesis' own plugin loads the named profile
 
         register()
+    elif profile is None and read_options(config).target == "sandbox":
+        from .profiles import load_for  # a paid sandbox: small example budget for every @given test
+
+        load_for("sandbox")
     config.addinivalue_line(
         "markers", "liveness_contract: a contract test that runs unchanged on the mock and a sandbox"
     )
@@ -182,9 +187,13 @@ def liveness_scenario(liveness_mock: LivenessMock) -> Iterator[ScenarioControl]:
     control.clear()
 
 
-def _reset_for_test(request: pytest.FixtureRequest, options: LivenessOptions) -> None:
+def _skip_without_credentials(options: LivenessOptions) -> None:
     if options.missing_credentials:
         pytest.skip(options.missing_credentials)
+
+
+def _reset_for_test(request: pytest.FixtureRequest, options: LivenessOptions) -> None:
+    _skip_without_credentials(options)
     if options.target == "mock":
         request.getfixturevalue("liveness_mock")
 
@@ -196,8 +205,7 @@ def _core(request: pytest.FixtureRequest) -> ClientCore:
 
     state = request.config.stash[STATE]
     options = state.options
-    if options.missing_credentials:
-        pytest.skip(options.missing_credentials)
+    _skip_without_credentials(options)
     state.budget = state.budget or Budget(options.max_calls, options.max_billable)
     state.pacer = state.pacer or Pacer(options.rate)
     mock_url = request.getfixturevalue("liveness_mock_server").url if options.in_process else None
