@@ -16,6 +16,8 @@ from starlette.routing import BaseRoute, Route
 
 from .clock import CLOCK_RANGE, MockClock
 
+ADMIN_PREFIX = "/__admin"
+
 
 class AdminError(ValueError):
     """Bad input to an admin call: answered with HTTP 400 and this message."""

@@ -41,7 +41,7 @@ def scenario_routes(book: ScenarioBook, schemas: Path, ctx: ScenarioContext) -> 
         found = [
             book.describe(s)
             for s in book.defined.values()
-            if (kinds is None or s.kind in kinds.split(",")) and (not only_active or s.name in book.active)
+            if (kinds is None or s.kind in kinds.split(",")) and (not only_active or book.is_active(s.name))
         ]
         return {"seed": book.seed, "scenarios": found}
 

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
-from .admin import clock_routes, reset_routes
+from .admin import ADMIN_PREFIX, clock_routes, reset_routes
 from .admin_journal import journal_routes
 from .admin_scenarios import scenario_routes
 from .advance_api import AdvanceApi
@@ -28,7 +28,7 @@ from .ids import IdFactory
 from .journal import Journal, journal_middleware, keep_params
 from .journey import Journey
 from .media import MediaLibrary, MediaLinks
-from .nearmiss import NearMisses
+from .nearmiss import HostTypos, NearMisses
 from .outcomes import Outcomes, load_outcomes
 from .ratelimit import EndpointRateLimits
 from .resources import fixtures_dir, schemas_dir
@@ -53,13 +53,24 @@ class MockParts:
     clock: MockClock
     accounts: Accounts
     media: MediaLinks
-    store: Store
-    journey: Journey
-    callbacks: CallbackSender
+    advance: AdvanceApi
+    tencent: TencentApi
     gateway: Gateway
     resets: list[Callable[[], None]] = field(default_factory=list)
     scenarios: ScenarioBook | None = None
     journal: Journal | None = None
+
+    @property
+    def store(self) -> Store:
+        return self.advance.store
+
+    @property
+    def journey(self) -> Journey:
+        return self.advance.journey
+
+    @property
+    def callbacks(self) -> CallbackSender:
+        return self.advance.callbacks
 
     def reset(self) -> None:
         """Back to the state of a fresh start (same seed, same fixtures)."""
@@ -70,10 +81,24 @@ class MockParts:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     check_exposure(settings)
+    parts = _parts(settings)
+    admin = [
+        *clock_routes(parts.clock),
+        *reset_routes(parts.resets),
+        *parts.advance.admin_routes,
+        *parts.tencent.admin_routes,
+        *_scenarios_and_journal(parts),
+    ]
+    app = _starlette(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
+    _outermost(app, parts)
+    return app
+
+
+def _parts(settings: Settings) -> MockParts:
+    """The foundation (catalog, schemas, clock, accounts, media), both APIs, and the gateway."""
     catalog = load_catalog(schemas_dir())
     contract = load_contract(catalog, schemas_dir())
-    ids = IdFactory(settings.seed)
-    clock = MockClock(settings.clock_ms)
+    ids, clock = IdFactory(settings.seed), MockClock(settings.clock_ms)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     library = MediaLibrary(fixtures_dir() / "media")
     media = MediaLinks(library, clock, ids)
@@ -91,32 +116,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
     )
-    parts = MockParts(
-        settings,
-        catalog,
-        contract,
-        ids,
-        clock,
-        accounts,
-        media,
-        advance.store,
-        advance.journey,
-        advance.callbacks,
-        gateway,
-    )
-    parts.resets += [
-        lambda: ids.reseed(settings.seed),
-        clock.reset,
-        media.reset,
-        *advance.resets,
-        tencent.reset,
-        rate_limits.reset,
-    ]
-    admin = [*clock_routes(clock), *reset_routes(parts.resets), *advance.admin_routes, *tencent.admin_routes]
-    admin += _scenarios_and_journal(parts)
-    app = _starlette(parts, admin, [*media.routes(), *advance.page_routes])
-    _outermost(app, parts)
-    return app
+    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
+    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset, *advance.resets]
+    parts.resets += [tencent.reset, rate_limits.reset]
+    return parts
 
 
 def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
@@ -130,7 +133,7 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     scenarios = builtin_scenarios(ctx)
     scenarios.update(load_scenario_files([fixtures_dir(), *settings.fixtures], schemas_dir(), ctx))
     book = parts.scenarios = ScenarioBook(scenarios, clock, settings.seed, settings.scenarios)
-    journal = parts.journal = Journal(settings.journal_size, clock)
+    journal = parts.journal = Journal(settings.journal_size, clock, HostTypos(catalog.hosts))
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
     parts.gateway.interceptors += [keep_params, engine]
     parts.gateway.checks.insert(0, limits := AccountRateLimits(parts.accounts, clock))
@@ -153,7 +156,7 @@ def _outermost(app: Starlette, parts: MockParts) -> None:
 def _starlette(parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> Starlette:
     """Control plane under /__admin, the mock's own pages and media, then every vendor route."""
     app = Starlette(
-        routes=[Mount("/__admin", routes=admin), *pages, Mount("", app=parts.gateway)],
+        routes=[Mount(ADMIN_PREFIX, routes=admin), *pages, Mount("", app=parts.gateway)],
         exception_handlers={404: _admin_not_found, 405: _admin_not_found},
     )
     app.state.mock = parts

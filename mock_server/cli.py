@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .settings import Settings
@@ -19,52 +20,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.run(args) or 0)
 
 
+def _serve_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """``liveness-mock serve``'s options, as data: (flags, argparse keywords)."""
+    many: dict[str, Any] = {"action": "append", "default": []}
+    return [
+        (("--host",), {"default": "127.0.0.1", "help": "address to bind (default 127.0.0.1)"}),
+        (("--port",), {"type": int, "default": 8080, "help": "port to bind, 0 for any free port (default 8080)"}),
+        (("--seed",), {"type": int, "default": None, "help": "replay ids and random draws"}),
+        (("--fixtures",), {**many, "type": Path, "metavar": "DIR", "help": "extra fixture folder"}),
+        (
+            ("--strict",),
+            {"action": "store_true", "help": "answer 500 rather than send a response that breaks its schema"},
+        ),
+        (("--clock-ms",), {"type": _clock_ms, "metavar": "N", "help": "start the mock clock at N ms since the epoch"}),
+        (("--public-url",), {"metavar": "URL", "help": "base URL of the links the mock hands out"}),
+        (
+            ("--callback-host",),
+            {**many, "metavar": "HOST", "help": "also send IDVS callbacks to HOST (loopback always)"},
+        ),
+        (("--scenario",), {**many, "metavar": "NAME", "help": "activate a scenario from the start (repeatable)"}),
+        (("--no-scenario-header",), {"action": "store_true", "help": "ignore X-Mock-Scenario request headers"}),
+        (
+            ("--journal-size",),
+            {"type": _positive, "default": 1000, "metavar": "N", "help": "requests the journal keeps"},
+        ),
+        (
+            ("--admin-token",),
+            {
+                "default": os.environ.get("LIVENESS_MOCK_ADMIN_TOKEN"),
+                "metavar": "TOKEN",
+                "help": "token every /__admin call needs (required off loopback; default $LIVENESS_MOCK_ADMIN_TOKEN)",
+            },
+        ),
+    ]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liveness-mock", description="Offline twin of ADVANCE AI's liveness APIs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-
     serve = sub.add_parser("serve", help="start the mock server")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free port (default 8080)")
-    serve.add_argument("--seed", type=int, default=None, help="replay ids and random draws")
-    serve.add_argument("--fixtures", type=Path, action="append", default=[], metavar="DIR", help="extra fixture folder")
-    serve.add_argument(
-        "--strict", action="store_true", help="answer 500 rather than send a response that breaks its schema"
-    )
-    serve.add_argument(
-        "--clock-ms", type=_clock_ms, default=None, metavar="N", help="start the mock clock at N ms since the epoch"
-    )
-    serve.add_argument("--public-url", default=None, metavar="URL", help="base URL of the links the mock hands out")
-    serve.add_argument(
-        "--callback-host",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="also send IDVS callbacks to HOST (loopback always)",
-    )
-    serve.add_argument(
-        "--scenario",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="activate a scenario from the start (repeatable)",
-    )
-    serve.add_argument("--no-scenario-header", action="store_true", help="ignore X-Mock-Scenario request headers")
-    serve.add_argument(
-        "--journal-size", type=_positive, default=1000, metavar="N", help="requests the journal keeps (default 1000)"
-    )
-    serve.add_argument(
-        "--admin-token",
-        default=os.environ.get("LIVENESS_MOCK_ADMIN_TOKEN"),
-        metavar="TOKEN",
-        help="token every /__admin call must carry (required off loopback; default $LIVENESS_MOCK_ADMIN_TOKEN)",
-    )
+    for flags, options in _serve_options():
+        serve.add_argument(*flags, **options)
     serve.set_defaults(run=_serve)
-
-    routes = sub.add_parser("routes", help="print every (host, method, path) served")
-    routes.set_defaults(run=_routes)
-
+    sub.add_parser("routes", help="print every (host, method, path) served").set_defaults(run=_routes)
     openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document")
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
     openapi.set_defaults(run=_openapi)
@@ -86,20 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .server import base_url, bind, uvicorn_config
 
-    settings = Settings(
-        host=args.host,
-        port=args.port,
-        seed=args.seed,
-        fixtures=tuple(args.fixtures),
-        strict=args.strict,
-        clock_ms=args.clock_ms,
-        public_url=args.public_url,
-        callback_hosts=tuple(args.callback_host),
-        scenarios=tuple(args.scenario),
-        scenario_header=not args.no_scenario_header,
-        journal_size=args.journal_size,
-        admin_token=args.admin_token,
-    )
+    settings = _settings(args)
     try:
         app = create_app(settings)
     except (ValueError, LookupError, RuntimeError) as exc:  # a bad fixture, an unknown scenario, an unsafe bind
@@ -115,6 +101,23 @@ def _serve(args: argparse.Namespace) -> int:
     uvicorn.Server(config).run(sockets=[sock])
     print("liveness-mock stopped", flush=True)
     return 0
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        fixtures=tuple(args.fixtures),
+        strict=args.strict,
+        clock_ms=args.clock_ms,
+        public_url=args.public_url,
+        callback_hosts=tuple(args.callback_host),
+        scenarios=tuple(args.scenario),
+        scenario_header=not args.no_scenario_header,
+        journal_size=args.journal_size,
+        admin_token=args.admin_token,
+    )
 
 
 def _positive(text: str) -> int:

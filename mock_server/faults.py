@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -132,10 +133,23 @@ class Drip:
         await send(
             {"type": "http.response.start", "status": self.answer.status_code, "headers": self.answer.raw_headers}
         )
+        request = Request(scope, receive)
         for start in range(0, len(body), self.chunk):
-            await asyncio.sleep(self.interval)
+            if await sleep_unless_gone(request, self.interval):
+                return  # the client left: stop dripping into a closed connection
             more = start + self.chunk < len(body)
             await send({"type": "http.response.body", "body": body[start : start + self.chunk], "more_body": more})
+
+
+async def sleep_unless_gone(request: Request, seconds: float, step: float = 0.05) -> bool:
+    """Sleep, but stop early (and say so) when the client disconnects: a latency fault must not
+    hold a dead connection, nor keep a server that is asked to stop waiting for it."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while (remaining := deadline - asyncio.get_running_loop().time()) > 0:
+        await asyncio.sleep(min(step, remaining))
+        if await request.is_disconnected():
+            return True
+    return False
 
 
 async def reset_connection(scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from .masking import is_secret
+
 
 class FixtureError(ValueError):
     """A fixture file cannot be read or breaks its schema; the message says where."""
@@ -23,23 +25,41 @@ def load_checked(path: Path, schema: dict[str, Any]) -> Any:
     """Parse ``path`` and validate it; raise FixtureError naming the file and line of the problem."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError(f"{path}: cannot be read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise FixtureError(f"{path}{where}: not valid YAML/JSON: {getattr(exc, 'problem', exc)}") from None
+    data = parse(path, text)
     error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
     if error is not None:
         pointer = "/".join(str(p) for p in error.absolute_path)
-        raise FixtureError(f"{path}:{line_of(text, error.absolute_path)}: {pointer or '(top)'}: {error.message}")
+        raise FixtureError(f"{path}:{line_of(text, error.absolute_path)}: {pointer or '(top)'}: {_message(error)}")
     return data
+
+
+def parse(path: Path, text: str) -> Any:
+    """JSON files as JSON (tabs allowed, trailing commas not), anything else as YAML."""
+    if path.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FixtureError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise FixtureError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    """The validator's message, without the offending value when it sits in a secret field."""
+    if any(is_secret(str(step)) for step in error.absolute_path):
+        return f"the value breaks the {error.validator!r} rule (not shown: a secret)"
+    return str(error.message)
 
 
 def line_of(text: str, path: Iterable[Any]) -> int:
     """The 1-based line where the value at ``path`` starts (the nearest existing parent's line)."""
-    node = yaml.compose(text)
+    node = yaml.compose(text.replace("\t", " "))  # JSON may indent with tabs; YAML may not
     line = node.start_mark.line + 1 if node is not None else 1
     for step in path:
         found = _child(node, step)

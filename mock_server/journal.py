@@ -15,12 +15,12 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .admin import ADMIN_PREFIX
 from .clock import MockClock
 from .gateway import Call
 from .masking import mask_headers, mask_text, mask_value
 
 BODY_BYTES = 8192  # of a body that was not parsed (broken JSON, unmatched routes), kept for the journal
-ADMIN_PREFIX = "/__admin"
 
 
 @dataclass(slots=True)
@@ -61,8 +61,9 @@ class Entry:
 class Journal:
     """The last ``size`` requests, and the last ``size`` near misses."""
 
-    def __init__(self, size: int, clock: MockClock) -> None:
+    def __init__(self, size: int, clock: MockClock, host_typo: Callable[[str | None], bool] | None = None) -> None:
         self.clock = clock
+        self.host_typo = host_typo  # a Host header a letter or two from a documented host is a near miss too
         self.entries: deque[Entry] = deque(maxlen=size)
         self.misses: deque[Entry] = deque(maxlen=size)
         self._next_id = 1
@@ -71,7 +72,8 @@ class Journal:
         self, scope: Scope, notes: dict[str, Any], chunks: list[bytes], status: int | None, began: float
     ) -> None:
         params = notes.pop("params", None)
-        body = mask_value(params) if params is not None else _text(chunks)
+        big = sum(map(len, chunks)) >= BODY_BYTES  # only the first BODY_BYTES were kept: keep them as text
+        body = mask_value(params) if params is not None and not big else _text(chunks)
         query = scope.get("query_string", b"").decode("latin-1")
         entry = Entry(
             self._next_id, notes.pop("timeMs"), scope["method"], scope["path"], mask_text(query),
@@ -79,7 +81,7 @@ class Journal:
         )  # fmt: skip
         self._next_id += 1
         self.entries.append(entry)
-        if "miss" in notes:
+        if "miss" in notes or (self.host_typo is not None and self.host_typo(entry.headers.get("host"))):
             self.misses.append(entry)
 
     def select(self, keep: Callable[[Entry], bool], limit: int | None = None) -> list[Entry]:

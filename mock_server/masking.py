@@ -15,10 +15,28 @@ MAX_STRING = 2048
 SECRET_HEADERS = frozenset(
     ("x-access-token", "authorization", "proxy-authorization", "x-admin-token", "cookie", "x-tc-token")
 )
-SECRET_FIELDS = frozenset(("accesskey", "signature", "secretkey", "secretid", "token", "password", "admintoken"))
-_NAMES = "accessKey|signature|secretKey|SecretKey|secretId|SecretId|token|password|adminToken"
-_JSON_SECRET = re.compile(rf'("(?:{_NAMES})"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}}\s]+)', re.IGNORECASE)
-_FORM_SECRET = re.compile(rf"(?<![A-Za-z0-9_])((?:{_NAMES})=)[^&\s]*", re.IGNORECASE)
+# Field names compared without case, "-" or "_": accessToken, access_token, X-ACCESS-TOKEN are one.
+SECRET_FIELDS = frozenset(
+    (
+        "accesskey",
+        "signature",
+        "secretkey",
+        "secretid",
+        "token",
+        "accesstoken",
+        "xaccesstoken",
+        "authorization",
+        "password",
+        "admintoken",
+        "xadmintoken",
+    )
+)
+_JSON_PAIR = re.compile(r'("([A-Za-z0-9_-]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,{}\[\]\s]+)')  # string or scalar value
+_FORM_PAIR = re.compile(r"(?<![A-Za-z0-9_-])(([A-Za-z0-9_-]+)=)([^&\s]*)")
+
+
+def is_secret(name: str) -> bool:
+    return name.lower().replace("-", "").replace("_", "") in SECRET_FIELDS
 
 
 def mask_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -34,7 +52,7 @@ def mask_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
 def mask_value(value: Any) -> Any:
     """A masked copy of a parsed JSON value: secret fields (any depth) become "***"."""
     if isinstance(value, dict):
-        return {k: MASK if k.lower() in SECRET_FIELDS else mask_value(v) for k, v in value.items()}
+        return {k: MASK if is_secret(k) else mask_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_value(item) for item in value]
     if isinstance(value, str) and len(value) > MAX_STRING:
@@ -44,4 +62,5 @@ def mask_value(value: Any) -> Any:
 
 def mask_text(text: str) -> str:
     """Best effort for text that is not parsed JSON (a broken body, a query string)."""
-    return _FORM_SECRET.sub(rf"\g<1>{MASK}", _JSON_SECRET.sub(rf'\g<1>"{MASK}"', text))
+    text = _JSON_PAIR.sub(lambda m: f'{m[1]}"{MASK}"' if is_secret(m[2]) else m[0], text)
+    return _FORM_PAIR.sub(lambda m: f"{m[1]}{MASK}" if is_secret(m[2]) else m[0], text)

@@ -15,9 +15,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .admin import ADMIN_PREFIX
 from .settings import Settings
-
-ADMIN_PREFIX = "/__admin"
 
 
 class UnsafeExposure(RuntimeError):

@@ -28,6 +28,10 @@ class UnknownScenario(LookupError):
         super().__init__(f"no scenario named {name!r}{suggest(name, known)}")
 
 
+MAX_BUCKETS = 10_000  # callers tracked per activation; the oldest go first
+MAX_INLINE = 1_000  # inline scenarios defined at runtime, until a reset
+
+
 class State:
     """One activation: calls and fires per rule, a seeded random stream, token buckets."""
 
@@ -36,14 +40,18 @@ class State:
         self.calls = [0] * len(scenario.rules)
         self.fired = [0] * len(scenario.rules)
         self.rng = random.Random(seed)
-        self.buckets: dict[int, TokenBucket] = {}
+        self.buckets: dict[tuple[int, str], TokenBucket] = {}
 
-    def bucket(self, rule: Rule, now_ms: int) -> TokenBucket:
+    def bucket(self, rule: Rule, caller: str, now_ms: int) -> TokenBucket:
+        """A token bucket per rule and caller: one client's bursts never throttle another."""
         rate = rule.match.over_rate
         assert rate is not None
-        if rule.index not in self.buckets:
-            self.buckets[rule.index] = TokenBucket(rate.per_second, rate.burst, now_ms)
-        return self.buckets[rule.index]
+        key = (rule.index, caller)
+        if key not in self.buckets:
+            if len(self.buckets) >= MAX_BUCKETS:
+                self.buckets.pop(next(iter(self.buckets)))
+            self.buckets[key] = TokenBucket(rate.per_second, rate.burst, now_ms)
+        return self.buckets[key]
 
     def expired(self, now_ms: int) -> bool:
         limit = self.scenario.expires_after_ms
@@ -102,7 +110,14 @@ class ScenarioBook:
         existing = self.defined.get(scenario.name)
         if existing is not None and existing.kind != "inline":
             raise ValueError(f"{scenario.name!r} is a {existing.kind} scenario ({existing.source}): pick another name")
+        if existing is None and len(self.defined) - len(self._shipped) >= MAX_INLINE:
+            raise ValueError(f"at most {MAX_INLINE} inline scenarios: delete some, or POST /__admin/reset")
         self.defined[scenario.name] = scenario
+
+    def is_active(self, name: str) -> bool:
+        """Activated and not expired (an expired scenario no longer answers)."""
+        state = self.active.get(name)
+        return state is not None and not state.expired(self.clock.now_ms())
 
     def for_caller(self, name: str, caller: str) -> State:
         """The state of ``name`` for one caller of ``X-Mock-Scenario`` (created on first use)."""
@@ -136,7 +151,7 @@ class ScenarioBook:
         now = self.clock.now_ms()
         state = self.active.get(scenario.name)
         return scenario.summary() | {
-            "active": state is not None and not state.expired(now),
+            "active": self.is_active(scenario.name),
             "state": state.describe(now) if state else None,
             "callers": [
                 {"caller": _digest(c)} | s.describe(now) for (n, c), s in self.callers.items() if n == scenario.name

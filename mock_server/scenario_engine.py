@@ -7,7 +7,6 @@ journal: scenario, rule, how it was activated, the random draw, the delay, the f
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,15 +18,17 @@ from starlette.types import ASGIApp
 from .buckets import retry_after
 from .catalog import Endpoint
 from .envelope import ApiError, Outcome
-from .faults import FAULT_NAMES, Delay, Fault, fault_app
+from .faults import FAULT_NAMES, Delay, Fault, fault_app, sleep_unless_gone
 from .gateway import Call, Gateway
 from .predicates import Captures
 from .scenario_book import ScenarioBook, State, UnknownScenario
+from .scenario_checks import is_template
 from .scenarios import Respond, Rule
 
 SCENARIO_HEADER = "x-mock-scenario"
 CALLER_HEADER = "x-mock-caller"
 MAX_DELAY_MS = 600_000
+CLIENT_GONE = 499  # the client closed the connection during an injected delay (nginx's code for it)
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,7 @@ class ScenarioEngine:
         found = []
         named = call.request.headers.get(SCENARIO_HEADER) if self.header else None
         if named:
-            headers = call.request.headers
-            caller = headers.get(CALLER_HEADER) or headers.get("x-access-token") or _tc3_credential(headers)
+            caller = caller_of(call)
             for name in filter(None, (n.strip() for n in named.split(","))):
                 try:
                     found.append(self.book.for_caller(name, caller))
@@ -82,15 +82,16 @@ class ScenarioEngine:
                 continue
             wait = 0.0
             if match.over_rate is not None:
-                wait = state.bucket(rule, now).take(now)
+                wait = state.bucket(rule, caller_of(call), now).take(now)
                 if not wait:  # a token was left: not over the rate
                     continue
-            if match.probability is not None:
-                call.notes["draw"] = draw = state.rng.random()
-                if draw >= match.probability:
-                    continue
+            draw = state.rng.random() if match.probability is not None else None
+            if draw is not None and match.probability is not None and draw >= match.probability:
+                continue
             if self.usable(rule.respond, captures, call.endpoint):
                 state.fired[rule.index] += 1
+                if draw is not None:
+                    call.notes["draw"] = draw  # the draw that made this rule fire
                 return Fired(state, rule, captures, wait)
         return None
 
@@ -109,7 +110,9 @@ class ScenarioEngine:
         delay = _delay(respond.delay, fired)
         if delay:
             call.notes["delayMs"] = round(delay, 1)
-            await asyncio.sleep(delay / 1000)
+            if await sleep_unless_gone(call.request, delay / 1000):
+                call.notes["fault"] = "client gone"
+                return Response(status_code=CLIENT_GONE)  # nobody reads it; the journal shows why
         code, fault = _fill(respond.code, fired.captures), _fill(respond.fault, fired.captures)
         outcome = self.outcome(respond, code, fired, call.endpoint) if code else None
         if fault is None:
@@ -147,9 +150,8 @@ class ScenarioEngine:
 
 
 def _fill(value: Any, captures: Captures) -> Any:
-    if isinstance(value, str) and value.startswith("{"):
-        return captures.get(value.strip("{}"))
-    return value
+    """A ``{group}`` template filled from the request (magic values); anything else as it is."""
+    return captures.get(value.strip("{}")) if is_template(value) else value
 
 
 def _delay(delay: Delay | str | None, fired: Fired) -> float:
@@ -157,6 +159,14 @@ def _delay(delay: Delay | str | None, fired: Fired) -> float:
         text = _fill(delay, fired.captures)
         return min(float(text), MAX_DELAY_MS) if text and text.isdigit() else 0.0
     return delay.sample(fired.state.rng) if delay is not None else 0.0
+
+
+def caller_of(call: Call) -> str:
+    """Who is calling, for per-caller scenario state: X-Mock-Caller, else the access token, else
+    a Tencent SecretId, else the accessKey of a Token Authentication body."""
+    headers = call.request.headers
+    explicit = headers.get(CALLER_HEADER) or headers.get("x-access-token") or _tc3_credential(headers)
+    return explicit or str(call.params.get("accessKey") or "")
 
 
 def _tc3_credential(headers: Mapping[str, str]) -> str:

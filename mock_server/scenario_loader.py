@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +88,15 @@ def load_scenario_file(path: Path, schema: dict[str, Any], ctx: ScenarioContext)
         raise FixtureError(f"{path}:{line}: {where}: {exc.message}") from None
 
 
+@cache
+def _validator(schemas: Path) -> jsonschema.protocols.Validator:
+    """The scenario schema's validator, built once (inline scenarios arrive at runtime)."""
+    return jsonschema.Draft7Validator(schema_file(schemas, SCHEMA_FILE))
+
+
 def parse_inline(body: Any, schemas: Path, ctx: ScenarioContext) -> Scenario:
     """A scenario posted to the admin API; ScenarioError (with a JSON path) if it is not valid."""
-    validator = jsonschema.Draft7Validator(schema_file(schemas, SCHEMA_FILE))
-    error = jsonschema.exceptions.best_match(validator.iter_errors(body))
+    error = jsonschema.exceptions.best_match(_validator(schemas).iter_errors(body))
     if error is not None:
         raise ScenarioError(list(error.absolute_path), error.message)
     if "name" not in body:

@@ -43,6 +43,8 @@ class RuleBuilder:
 
     def match(self, raw: Mapping[str, Any], at: Path) -> Match:
         window, rate = raw.get("window"), raw.get("overRate")
+        if window and window.get("toMs") is not None and window["toMs"] <= window.get("fromMs", 0):
+            raise ScenarioError([*at, "window"], "toMs must be after fromMs: this window would never open")
         return Match(
             endpoints=self.names(raw.get("endpoint"), self.catalog.endpoints, [*at, "endpoint"]),
             hosts=self.names(raw.get("host"), self.catalog.hosts, [*at, "host"]),

@@ -118,7 +118,7 @@ def test_a_bad_scenario_file_names_file_line_and_field(
 def test_two_files_with_one_name_are_refused(tmp_path: Path, ctx: ScenarioContext) -> None:
     load(tmp_path, ctx, "name: twin\nrules: [{respond: {}}]\n", "a.yaml")
     with pytest.raises(FixtureError, match="scenario 'twin' is also defined in"):
-        load(tmp_path, ctx, "name: twin\nrules: [{respond: {}}]\n", "b.json")
+        load(tmp_path, ctx, '{"name": "twin", "rules": [{"respond": {}}]}', "b.json")
 
 
 def test_a_fixture_folder_adds_and_replaces_scenarios(tmp_path: Path, ctx: ScenarioContext) -> None:

@@ -12,7 +12,7 @@ from mock_server.catalog import Catalog, load_catalog
 from mock_server.resources import schemas_dir
 from mock_server.schemas import ContractSchemas, load_contract
 
-from ..helpers import GET_RESULT_PATH, complete, h5_session
+from ..helpers import DETECTION_PATH, GET_RESULT_PATH, complete, h5_session
 from .scenario_client import REQUESTS, send
 
 CATALOG = load_catalog(schemas_dir())
@@ -201,9 +201,12 @@ def test_data_overrides_make_an_attack(http: httpx.Client, contract: ContractSch
     assert contract.response_problems("liveness_detection", detection) == []
 
 
-def test_the_quota_runs_out(http: httpx.Client, poll: Poll) -> None:
+def test_the_quota_runs_out_on_billable_endpoints_only(http: httpx.Client, api: httpx.Client, poll: Poll) -> None:
     http.post("/__admin/scenarios/quota-exhausted")
-    assert poll(5) == ["SUCCESS"] * 3 + ["OVER_QUERY_LIMIT"] * 2
+    liveness_id = http.post("/__admin/liveness", json={"outcome": "pass"}).json()["livenessId"]
+    detect = [api.post(DETECTION_PATH, json={"livenessId": liveness_id}).json()["code"] for _ in range(5)]
+    assert detect == ["SUCCESS"] * 3 + ["OVER_QUERY_LIMIT"] * 2
+    assert poll(2) == ["SUCCESS"] * 2  # Get Result is not billable (README, choice 27)
 
 
 def test_the_rate_limited_scenario_refills_with_the_mock_clock(http: httpx.Client, poll: Poll) -> None:
@@ -212,6 +215,7 @@ def test_the_rate_limited_scenario_refills_with_the_mock_clock(http: httpx.Clien
     assert [r.json()["code"] for r in answers][3] == "SERVICE_BUSY"
     assert answers[3].headers["retry-after"] == "1s"
     assert "Rate limit is exceeded" in answers[3].json()["message"]
+    assert poll(4)[3] == "SERVICE_BUSY"  # another caller (an access token) has its own bucket
     http.post("/__admin/clock", json={"advanceMs": 1000})
     assert poll(3) == ["SUCCESS", "SUCCESS", "SERVICE_BUSY"]
 
