@@ -10,7 +10,6 @@ URL may carry a secret in its query).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .settings import is_loopback_host
 from .store import Session, Store
 
 log = logging.getLogger("mock_server")
@@ -39,15 +39,6 @@ def callback_payload(session: Session) -> dict[str, Any]:
         "attackType": result.attack_type,
         "timestamp": result.completed_ms,
     }
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class CallbackSender:

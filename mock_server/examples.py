@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ class Example:
     seed: str
     text: str
 
-    @property
+    @cached_property
     def body(self) -> Any:
         return json.loads(self.text)
 

@@ -24,6 +24,7 @@ from .predicates import Captures
 from .scenario_book import ScenarioBook, State, UnknownScenario
 from .scenario_checks import is_template
 from .scenarios import Respond, Rule
+from .tencent import tc3
 
 SCENARIO_HEADER = "x-mock-scenario"
 CALLER_HEADER = "x-mock-caller"
@@ -170,7 +171,8 @@ def caller_of(call: Call) -> str:
 
 
 def _tc3_credential(headers: Mapping[str, str]) -> str:
-    """A Tencent caller is its SecretId (``Credential=<SecretId>/<date>/...``): not a secret."""
-    authorization = headers.get("authorization", "")
-    start = authorization.find("Credential=")
-    return authorization[start + len("Credential=") :].split("/", 1)[0] if start >= 0 else ""
+    """A Tencent caller is its SecretId (``Credential=<SecretId>/...``): not a secret."""
+    try:
+        return tc3.parse_authorization(headers.get("authorization", "")).secret_id
+    except tc3.MalformedAuthorization:
+        return ""

@@ -6,7 +6,15 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+def is_loopback_host(host: str) -> bool:
+    """An address on this machine only: ``localhost`` or a loopback IP (not "127.example.com")."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -40,10 +48,4 @@ class Settings:
 
     @property
     def is_loopback(self) -> bool:
-        """An address on this machine only: ``localhost`` or a loopback IP (not "127.example.com")."""
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
-        except ValueError:
-            return False
+        return is_loopback_host(self.host)

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -76,7 +77,7 @@ class Answer:
     body: Mapping[str, Any]
     shape: EnvelopeShape
 
-    @property
+    @cached_property
     def code(self) -> str:
         return str(spec.contract().code_of(self.endpoint.id, dict(self.body)))
 

@@ -61,3 +61,13 @@ def complete(client: httpx.Client, signature_id: str, outcome: str = "pass") -> 
 def envelope(response: httpx.Response) -> dict[str, Any]:
     assert response.headers["content-type"] == "application/json", response.text
     return dict(response.json())
+
+
+class FakeTime:
+    """A clock that moves only when told: ``fake.now += 5``."""
+
+    def __init__(self, now: float = 1_000_000) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

@@ -2,17 +2,11 @@ from __future__ import annotations
 
 from mock_server.clock import MockClock
 
-
-class FakeWall:
-    def __init__(self) -> None:
-        self.now = 1_000_000
-
-    def __call__(self) -> int:
-        return self.now
+from .helpers import FakeTime
 
 
 def test_follows_the_wall_until_moved() -> None:
-    wall = FakeWall()
+    wall = FakeTime()
     clock = MockClock(wall=wall)
     assert clock.now_ms() == 1_000_000
     wall.now += 5
@@ -20,7 +14,7 @@ def test_follows_the_wall_until_moved() -> None:
 
 
 def test_start_set_advance_reset() -> None:
-    wall = FakeWall()
+    wall = FakeTime()
     clock = MockClock(1665993522952, wall=wall)
     assert clock.now_ms() == 1665993522952
     wall.now += 10

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from mock_server.ratelimit import SlidingWindow
 
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from .helpers import FakeTime
 
 
 def test_the_21st_event_within_a_second_is_refused_until_the_first_is_a_second_old() -> None:
-    clock = FakeTime()
+    clock = FakeTime(100.0)
     window = SlidingWindow(20, 1.0, clock)
     for _ in range(20):
         assert window.admit()
@@ -28,7 +22,7 @@ def test_the_21st_event_within_a_second_is_refused_until_the_first_is_a_second_o
 
 
 def test_refused_events_are_not_counted() -> None:
-    clock = FakeTime()
+    clock = FakeTime(100.0)
     window = SlidingWindow(1, 1.0, clock)
     assert window.admit()
     for _ in range(50):
@@ -39,7 +33,7 @@ def test_refused_events_are_not_counted() -> None:
 
 
 def test_a_clock_moved_backwards_empties_the_window() -> None:
-    clock = FakeTime()
+    clock = FakeTime(100.0)
     window = SlidingWindow(2, 1.0, clock)
     assert window.admit() and window.admit() and not window.admit()
     clock.now = 50.0

@@ -33,6 +33,18 @@ def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     settings.load_profile(profile)
 
 
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    """A mock served apart from the inner runs (as ``liveness-mock serve`` would be)."""
+    from mock_server.app import create_app
+    from mock_server.server import ThreadedServer
+    from mock_server.settings import Settings
+
+    settings = Settings(port=0, strict=True)
+    with ThreadedServer(create_app(settings), settings) as server:
+        yield server.url
+
+
 @pytest.fixture
 def run(pytester: pytest.Pytester) -> Run:
     """``run(*args, quick=True)``: the plugin loaded, skip reasons shown, hypothesis kept brief."""

@@ -8,23 +8,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mock_server.app import create_app
-from mock_server.server import ThreadedServer
-from mock_server.settings import Settings
-
 from .conftest import Run
 
 GET_TOKEN = "/openapi/liveness/v2/h5/token"
 GENERATE_URL = "/intl/openapi/identity-risk/idvs-h5/ekyc/v1/generate-liveness-detection-url"
 GET_VIDEO = "/intl/openapi/liveness/ext/v1/get-video"
-
-
-@pytest.fixture(scope="module")
-def mock_url() -> Iterator[str]:
-    """A mock served apart from the inner runs (as ``liveness-mock serve`` would be)."""
-    settings = Settings(port=0, strict=True)
-    with ThreadedServer(create_app(settings), settings) as server:
-        yield server.url
 
 
 @pytest.fixture

@@ -9,10 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.app import create_app
-from mock_server.server import ThreadedServer
-from mock_server.settings import Settings
-
 from .conftest import Run
 
 GET_RESULT = "/openapi/liveness/v4/h5/get-result"
@@ -24,13 +20,6 @@ def detect(mock, api):
     mock.complete(created.data["signatureId"], "pass")
     return api.call("liveness_detection", {"signatureId": created.data["signatureId"]})
 """
-
-
-@pytest.fixture(scope="module")
-def mock_url() -> Iterator[str]:
-    settings = Settings(port=0, strict=True)
-    with ThreadedServer(create_app(settings), settings) as server:
-        yield server.url
 
 
 @pytest.fixture
