@@ -16,8 +16,11 @@ import pytest
 
 from mock_server.catalog import Catalog
 from mock_server.cli import main
+from mock_server.schemas import ContractSchemas
 
 from .conftest import ROOT
+from .helpers import access_token
+from .http.test_gateway import answer_every_route, well_formed_requests
 
 
 def test_routes_prints_every_catalog_route(catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,6 +107,13 @@ def test_clock_ms_replays_the_docs_signature_vector() -> None:
         answer = httpx.post(f"{url}/openapi/auth/ticket/v1/generate-token", json=body, timeout=5).json()
     assert answer["code"] == "SUCCESS"
     assert 1665993522952 + 3_600_000 <= answer["data"]["expiredTime"] < 1665993522952 + 3_660_000
+
+
+def test_a_serve_process_answers_every_route(catalog: Catalog, contract: ContractSchemas) -> None:
+    """Issue 2, done when: over real HTTP against `liveness-mock serve`, every route answers."""
+    with serving("--strict") as url, httpx.Client(base_url=url, timeout=10) as http:
+        token = access_token(http)
+        answer_every_route(http, token, well_formed_requests(http, token), catalog, contract)
 
 
 def test_an_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

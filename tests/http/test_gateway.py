@@ -23,6 +23,10 @@ HEX16 = re.compile(r"^[0-9a-f]{16}$")
 
 @pytest.fixture
 def valid(http: httpx.Client, token: str) -> dict[str, dict[str, Any]]:
+    return well_formed_requests(http, token)
+
+
+def well_formed_requests(http: httpx.Client, token: str) -> dict[str, dict[str, Any]]:
     """A well-formed request for every endpoint, about a completed session and an SDK record."""
     signature_id = h5_session(http, token)["signatureId"]
     complete(http, signature_id, "pass")
@@ -60,7 +64,13 @@ def test_every_endpoint_has_a_valid_request_here(catalog: Catalog, valid: dict[s
 def test_every_route_answers_a_well_formed_request(
     http: httpx.Client, token: str, valid: dict[str, dict[str, Any]], catalog: Catalog, contract: ContractSchemas
 ) -> None:
-    # clear-data goes last: it deletes what the others read
+    answer_every_route(http, token, valid, catalog, contract)
+
+
+def answer_every_route(
+    http: httpx.Client, token: str, valid: dict[str, dict[str, Any]], catalog: Catalog, contract: ContractSchemas
+) -> None:
+    """SUCCESS, valid against its schema, from every ADVANCE AI (host, path); clear-data last."""
     routes = sorted(catalog.routes("advance"), key=lambda r: r.endpoint_id == "pii_clear_data")
     for route in routes:
         response = send(http, route, valid[route.endpoint_id], token)
