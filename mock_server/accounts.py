@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fixtures import FixtureError, fixture_files, load_checked, schema_file
+from .contract.fixtures import FixtureError, fixture_files, load_checked, schema_file
 
 
 @dataclass(frozen=True)

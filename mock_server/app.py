@@ -11,32 +11,34 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
-from .admin import ADMIN_PREFIX, clock_routes, reset_routes
-from .admin_journal import journal_routes
-from .admin_scenarios import scenario_routes
-from .advance_api import AdvanceApi
-from .buckets import AccountRateLimits
-from .callbacks import CallbackSender
-from .catalog import Catalog, load_catalog
+from .admin.control import clock_routes, reset_routes
+from .admin.dashboard import dashboard_routes
+from .admin.endpoint import ADMIN_PREFIX
+from .admin.safety import admin_guard, check_exposure
+from .advance.api import AdvanceApi
+from .advance.callbacks import CallbackSender
+from .advance.journey import Journey
+from .advance.outcomes import Outcomes, load_outcomes
 from .clock import MockClock
-from .dashboard import dashboard_routes
-from .examples import load_examples
-from .faults import transport_access
-from .fixtures import FixtureError
-from .gateway import Gateway
+from .contract.catalog import Catalog
+from .contract.catalog_loader import load_catalog
+from .contract.examples import load_examples
+from .contract.fixtures import FixtureError
+from .contract.resources import fixtures_dir, schemas_dir
+from .contract.schemas import ContractSchemas, load_contract
+from .gateway.app import Gateway
+from .gateway.buckets import AccountRateLimits
+from .gateway.ratelimit import EndpointRateLimits
 from .ids import IdFactory
-from .journal import Journal, journal_middleware, keep_params
-from .journey import Journey
+from .journal.admin import journal_routes
+from .journal.nearmiss import HostTypos, NearMisses
+from .journal.record import Journal, journal_middleware, keep_params
 from .media import MediaLibrary, MediaLinks
-from .nearmiss import HostTypos, NearMisses
-from .outcomes import Outcomes, load_outcomes
-from .ratelimit import EndpointRateLimits
-from .resources import fixtures_dir, schemas_dir
-from .safety import admin_guard, check_exposure
-from .scenario_book import ScenarioBook
-from .scenario_engine import ScenarioEngine
-from .scenario_loader import ScenarioContext, builtin_scenarios, load_scenario_files
-from .schemas import ContractSchemas, load_contract
+from .scenarios.admin import scenario_routes
+from .scenarios.book import ScenarioBook
+from .scenarios.engine import ScenarioEngine
+from .scenarios.faults import transport_access
+from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files
 from .settings import Settings
 from .store import Store
 from .tencent.api import TencentApi

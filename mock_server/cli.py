@@ -128,8 +128,8 @@ def _positive(text: str) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from .catalog import load_catalog
-    from .resources import schemas_dir
+    from .contract.catalog_loader import load_catalog
+    from .contract.resources import schemas_dir
 
     catalog = load_catalog(schemas_dir())
     rows = sorted((r.host, r.method, r.path, r.endpoint_id, r.action) for r in catalog.routes())
@@ -141,11 +141,11 @@ def _routes(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    from .catalog import load_catalog
-    from .examples import load_examples
-    from .openapi import OpenApiBuilder
-    from .resources import fixtures_dir, schemas_dir
-    from .schemas import load_contract
+    from .contract.catalog_loader import load_catalog
+    from .contract.examples import load_examples
+    from .contract.openapi import OpenApiBuilder
+    from .contract.resources import fixtures_dir, schemas_dir
+    from .contract.schemas import load_contract
 
     catalog = load_catalog(schemas_dir())
     builder = OpenApiBuilder(catalog, load_contract(catalog, schemas_dir()), load_examples(fixtures_dir() / "examples"))

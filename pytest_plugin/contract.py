@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from mock_server.catalog import CodeSpec, Endpoint
+from mock_server.contract.catalog import CodeSpec, Endpoint
 
 from . import spec
 from .failures import (

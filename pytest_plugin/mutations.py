@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 from hypothesis import strategies as st
 
-from mock_server.catalog import Endpoint, ErrorTarget
+from mock_server.contract.catalog import Endpoint, ErrorTarget
 
 from .facets import Facets, facets, fields
 

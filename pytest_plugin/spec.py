@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from mock_server.catalog import Catalog, Endpoint, Route, load_catalog
-from mock_server.resources import schemas_dir
-from mock_server.schemas import ContractSchemas, load_contract
+from mock_server.contract.catalog import Catalog, Endpoint, Route
+from mock_server.contract.catalog_loader import load_catalog
+from mock_server.contract.resources import schemas_dir
+from mock_server.contract.schemas import ContractSchemas, load_contract
 
 
 @cache

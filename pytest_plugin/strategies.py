@@ -20,7 +20,7 @@ import jsonschema
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from mock_server.catalog import Route
+from mock_server.contract.catalog import Route
 
 from . import spec
 from .fakes import realistic

@@ -10,10 +10,10 @@ import pytest
 from starlette.applications import Starlette
 
 from mock_server.app import MockParts, create_app
-from mock_server.catalog import Catalog
-from mock_server.examples import Example, load_examples
-from mock_server.resources import fixtures_dir
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.examples import Example, load_examples
+from mock_server.contract.resources import fixtures_dir
+from mock_server.contract.schemas import ContractSchemas
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from mock_server.auth import expected_signature
+from mock_server.advance.auth import expected_signature
 
 
 def test_the_docs_signature_vector() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mock_server.accounts import Account, Accounts
-from mock_server.buckets import AccountRateLimits, TokenBucket, retry_after
-from mock_server.catalog import Catalog
 from mock_server.clock import MockClock
-from mock_server.envelope import ApiError
-from mock_server.gateway import Call
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.outcome import ApiError
+from mock_server.gateway.buckets import AccountRateLimits, TokenBucket, retry_after
+from mock_server.gateway.call import Call
 
 
 def test_a_bucket_spends_its_burst_then_refills_with_time() -> None:

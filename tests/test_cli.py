@@ -14,9 +14,9 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from mock_server.catalog import Catalog
 from mock_server.cli import main
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.schemas import ContractSchemas
 
 from .conftest import ROOT
 from .helpers import access_token

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from starlette.responses import Response
 
-from mock_server.faults import ABORT_KEY, Delay, Fault, _abort, fault_app, reset_connection, transport_access
+from mock_server.scenarios.faults import ABORT_KEY, Delay, Fault, _abort, fault_app, reset_connection, transport_access
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mock_server.accounts import load_accounts
-from mock_server.fixtures import FixtureError, line_of
-from mock_server.resources import fixtures_dir, schemas_dir
+from mock_server.contract.fixtures import FixtureError, line_of
+from mock_server.contract.resources import fixtures_dir, schemas_dir
 
 
 def test_the_shipped_accounts_load_with_their_traits() -> None:

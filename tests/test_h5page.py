@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.h5page import next_step
+from mock_server.advance.h5page import next_step
 from mock_server.store import Session
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.catalog import Catalog
-from mock_server.hosts import HostResolver, strip_port
+from mock_server.contract.catalog import Catalog
+from mock_server.gateway.hosts import HostResolver, strip_port
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from mock_server.admin import AdminError
-from mock_server.admin_journal import entry_filter
+from mock_server.admin.endpoint import AdminError
 from mock_server.clock import MockClock
-from mock_server.journal import Entry, Journal
+from mock_server.journal.admin import entry_filter
+from mock_server.journal.nearmiss import distance
+from mock_server.journal.record import Entry, Journal
 from mock_server.masking import MASK, mask_headers, mask_text, mask_value
-from mock_server.nearmiss import distance
 
 
 def test_secret_headers_are_masked_and_repeats_joined() -> None:

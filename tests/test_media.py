@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from mock_server.clock import MockClock
+from mock_server.contract.resources import fixtures_dir
 from mock_server.ids import IdFactory
 from mock_server.media import MediaLibrary, MediaLinks
-from mock_server.resources import fixtures_dir
 
 
 def links(**limits: int) -> tuple[MediaLinks, MockClock]:

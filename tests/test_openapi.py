@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from mock_server.catalog import Catalog
-from mock_server.examples import Example
-from mock_server.openapi import OpenApiBuilder
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.examples import Example
+from mock_server.contract.openapi import OpenApiBuilder
+from mock_server.contract.schemas import ContractSchemas
 
 
 @pytest.fixture(scope="module")

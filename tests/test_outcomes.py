@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.catalog import Catalog
-from mock_server.fixtures import FixtureError
-from mock_server.outcomes import load_outcomes
-from mock_server.resources import fixtures_dir, schemas_dir
+from mock_server.advance.outcomes import load_outcomes
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.fixtures import FixtureError
+from mock_server.contract.resources import fixtures_dir, schemas_dir
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_an_unpacked_wheel_serves_its_routes_from_anywhere(wheel: Path, tmp_path
         [
             sys.executable,
             "-c",
-            "import mock_server.resources as r; print(r.schemas_dir()); from mock_server.cli import main; main(['routes'])",
+            "import mock_server.contract.resources as r; print(r.schemas_dir()); from mock_server.cli import main; main(['routes'])",
         ],
         cwd=elsewhere,
         env={**os.environ, "PYTHONPATH": str(site)},

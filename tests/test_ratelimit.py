@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_server.ratelimit import SlidingWindow
+from mock_server.gateway.ratelimit import SlidingWindow
 
 from .helpers import FakeTime
 

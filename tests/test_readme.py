@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_server.catalog import Catalog
+from mock_server.contract.catalog import Catalog
 
 from .conftest import ROOT
 

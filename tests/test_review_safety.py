@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mock_server.admin.safety import UnsafeExposure, check_exposure
 from mock_server.app import create_app
 from mock_server.cli import main
-from mock_server.examples import Example
-from mock_server.resources import schemas_dir
-from mock_server.safety import UnsafeExposure, check_exposure
-from mock_server.scenario_loader import ScenarioContext, load_scenario_files
+from mock_server.contract.examples import Example
+from mock_server.contract.resources import schemas_dir
+from mock_server.scenarios.loader import ScenarioContext, load_scenario_files
 from mock_server.settings import Settings
 
 from .conftest import ROOT

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.catalog import Catalog, Route
-from mock_server.routing import RouteMiss, RouteTable
+from mock_server.contract.catalog import Catalog, Route
+from mock_server.gateway.routing import RouteMiss, RouteTable
 
 
 @pytest.fixture(scope="module")

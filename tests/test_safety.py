@@ -10,8 +10,8 @@ import httpx
 import pytest
 from starlette.datastructures import Headers
 
+from mock_server.admin.safety import UnsafeExposure, presented_token
 from mock_server.app import create_app
-from mock_server.safety import UnsafeExposure, presented_token
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.catalog import Catalog
-from mock_server.examples import Example
-from mock_server.faults import FAULT_NAMES
-from mock_server.fixtures import FixtureError
-from mock_server.resources import fixtures_dir, schemas_dir
-from mock_server.scenario_loader import ScenarioContext, builtin_scenarios, load_scenario_files
-from mock_server.scenarios import Match
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.examples import Example
+from mock_server.contract.fixtures import FixtureError
+from mock_server.contract.resources import fixtures_dir, schemas_dir
+from mock_server.contract.schemas import ContractSchemas
+from mock_server.scenarios.faults import FAULT_NAMES
+from mock_server.scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files
+from mock_server.scenarios.model import Match
 
 from .conftest import ROOT
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from mock_server.catalog import Catalog
-from mock_server.envelope import ApiError
-from mock_server.schemas import ContractSchemas
-from mock_server.validation import RequestChecker
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.outcome import ApiError
+from mock_server.contract.schemas import ContractSchemas
+from mock_server.contract.validation import RequestChecker
 
 URL = "https://www.example.com/back"
 

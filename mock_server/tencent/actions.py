@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..envelope import ApiError, Outcome
-from ..gateway import Action, Call
+from ..contract.outcome import ApiError, Outcome
+from ..gateway.call import Action, Call
 from ..media import MediaLinks, public_base_url
 from .tokens import BEST_FRAME_FILE, VIDEO_FILE, LivenessOutcome, SdkToken, SdkTokens
 

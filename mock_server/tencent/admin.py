@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from ..accounts import Accounts
-from ..admin import AdminError, admin_endpoint, json_object
+from ..admin.endpoint import AdminError, admin_endpoint, json_object
 from .tokens import LivenessOutcome, SdkToken, SdkTokens
 
 _FIELDS = frozenset({"Result", "Description", "BestFrame", "Video", "account"})

@@ -1,6 +1,6 @@
 """``TencentApi``: the Tencent parts ``create_app`` wires in (actions, the ``tc3`` guard, admin routes, reset).
 
-The front and the envelope are found by protocol name (``protocols.py``, ``gateway.py``).
+The front and the envelope are found by protocol name (``contract.envelopes``, ``gateway.app``).
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from ..accounts import Accounts
-from ..catalog import Catalog
 from ..clock import MockClock
-from ..gateway import Action, Guard
+from ..contract.catalog import Catalog
+from ..gateway.call import Action, Guard
 from ..media import MediaLinks
 from .actions import LivenessActions
 from .admin import sdk_token_routes

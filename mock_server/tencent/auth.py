@@ -14,9 +14,9 @@ import hmac
 
 from ..accounts import Account, Accounts
 from ..clock import MockClock
-from ..envelope import ApiError
-from ..gateway import Call
-from . import tc3
+from ..contract.outcome import ApiError
+from ..gateway import tc3
+from ..gateway.call import Call
 
 WINDOW_MS = 5 * 60 * 1000  # "Timestamp and server time cannot differ by more than five minutes"
 LANGUAGES = frozenset({"zh-CN", "en-US"})

@@ -15,7 +15,7 @@ from hypothesis import note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from mock_server.journey import PAGE_LIFETIME_MS
+from mock_server.advance.journey import PAGE_LIFETIME_MS
 from pytest_plugin.client import LivenessClient
 from pytest_plugin.contract import assert_conforms
 from pytest_plugin.curl import curl

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from mock_server.catalog import Catalog, CatalogError, load_catalog
-from mock_server.resources import schemas_dir
+from mock_server.contract.catalog import Catalog, CatalogError
+from mock_server.contract.catalog_loader import load_catalog
+from mock_server.contract.resources import schemas_dir
 
 from ..conftest import VENDOR_DOCS
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from mock_server.examples import Example, load_examples
-from mock_server.resources import fixtures_dir
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.examples import Example, load_examples
+from mock_server.contract.resources import fixtures_dir
+from mock_server.contract.schemas import ContractSchemas
 
 from ..conftest import VENDOR_DOCS
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from mock_server.resources import schemas_dir
-from mock_server.schemas import ContractSchemas, SchemaError, SchemaStore
+from mock_server.contract.resources import schemas_dir
+from mock_server.contract.schemas import ContractSchemas, SchemaError, SchemaStore
 
 FILES = sorted(p.relative_to(schemas_dir()).as_posix() for p in schemas_dir().rglob("*.json"))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from mock_server.catalog import Endpoint
+from mock_server.contract.catalog import Endpoint
 
 # Shapes only: a scenario answers before authentication and validation look at them.
 REQUESTS: dict[str, dict[str, Any]] = {

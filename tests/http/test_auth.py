@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from mock_server.catalog import Catalog
+from mock_server.contract.catalog import Catalog
 
 from ..helpers import GET_RESULT_PATH, GET_TOKEN_PATH, RETURN_URL, TOKEN_PATH, access_token, h5_session, signed_body
 

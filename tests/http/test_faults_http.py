@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mock_server.app import MockParts, create_app
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.schemas import ContractSchemas
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.catalog import Catalog, Route
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.catalog import Catalog, Route
+from mock_server.contract.schemas import ContractSchemas
 from mock_server.server import ThreadedServer
 
 from ..helpers import complete, h5_session, signed_body

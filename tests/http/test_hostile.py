@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server.catalog import Catalog, Route
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.catalog import Catalog, Route
+from mock_server.contract.schemas import ContractSchemas
 
 from ..helpers import complete, h5_session
 

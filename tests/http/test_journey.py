@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.schemas import ContractSchemas
+from mock_server.contract.schemas import ContractSchemas
 
 from ..helpers import (
     CLEAR_PATH,

@@ -71,7 +71,7 @@ def test_an_unknown_progression_outcome_fails_at_start_up(tmp_path: Path) -> Non
     (tmp_path / "accounts.yaml").write_text(
         "accounts:\n  - {name: x, accessKey: a, secretKey: b, progression: {outcome: teleport}}\n"
     )
-    from mock_server.fixtures import FixtureError
+    from mock_server.contract.fixtures import FixtureError
 
     with pytest.raises(FixtureError, match="progression outcome 'teleport' is unknown"):
         create_app(Settings(fixtures=(tmp_path,)))

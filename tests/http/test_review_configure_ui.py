@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.resources import fixtures_dir
+from mock_server.contract.resources import fixtures_dir
 
 from ..helpers import access_token
 from .review_support import GENERIC_TEXT, Vendor

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from mock_server.app import create_app
-from mock_server.catalog import load_catalog
-from mock_server.resources import schemas_dir
+from mock_server.contract.catalog_loader import load_catalog
+from mock_server.contract.resources import schemas_dir
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 

@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.catalog import Catalog, load_catalog
-from mock_server.resources import schemas_dir
-from mock_server.schemas import ContractSchemas, load_contract
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.catalog_loader import load_catalog
+from mock_server.contract.resources import schemas_dir
+from mock_server.contract.schemas import ContractSchemas, load_contract
 
 from ..helpers import DETECTION_PATH, GET_RESULT_PATH, complete, h5_session
 from .scenario_client import REQUESTS, send

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.resources import fixtures_dir
+from mock_server.contract.resources import fixtures_dir
 from pytest_plugin import contract
 from pytest_plugin.contract import assert_conforms
 from pytest_plugin.curl import curl

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server.catalog import Catalog
-from mock_server.envelope import ApiError
-from mock_server.schemas import ContractSchemas
-from mock_server.validation import RequestChecker
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.outcome import ApiError
+from mock_server.contract.schemas import ContractSchemas
+from mock_server.contract.validation import RequestChecker
 from pytest_plugin import fakes, spec
 from pytest_plugin.strategies import KINDS, invalid_requests, mutation_kinds, valid_requests
 

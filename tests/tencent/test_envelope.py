@@ -12,10 +12,11 @@ import pytest
 from starlette.responses import Response
 
 from mock_server.app import MockParts
-from mock_server.catalog import Catalog, load_catalog
-from mock_server.envelope import Outcome
-from mock_server.examples import Example
-from mock_server.resources import schemas_dir
+from mock_server.contract.catalog import Catalog
+from mock_server.contract.catalog_loader import load_catalog
+from mock_server.contract.examples import Example
+from mock_server.contract.outcome import Outcome
+from mock_server.contract.resources import schemas_dir
 
 CATALOG = load_catalog(schemas_dir())
 CODES = [

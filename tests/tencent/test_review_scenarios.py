@@ -10,8 +10,8 @@ import pytest
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.faceid.v20180301 import models
 
-from mock_server.catalog import load_catalog
-from mock_server.resources import schemas_dir
+from mock_server.contract.catalog_loader import load_catalog
+from mock_server.contract.resources import schemas_dir
 from pytest_plugin.contract import assert_conforms
 
 from .conftest import Tencent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tencentcloud.common.sign import Sign
 
-from mock_server.tencent import tc3
+from mock_server.gateway import tc3
 
 # The example of Tencent's "Signature v3" page (the key as printed there, masked with asterisks).
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3*******"

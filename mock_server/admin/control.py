@@ -1,0 +1,42 @@
+"""``/__admin/clock`` and ``/__admin/reset``: the mock clock every expiry reads, and a fresh start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Route
+
+from ..clock import CLOCK_RANGE, MockClock
+from .endpoint import AdminError, admin_endpoint, integer_field, json_object
+
+
+def clock_routes(clock: MockClock) -> list[BaseRoute]:
+    async def get_clock(request: Request) -> dict[str, int]:
+        return {"nowMs": clock.now_ms(), "wallMs": clock.wall_ms()}
+
+    async def move_clock(request: Request) -> dict[str, int]:
+        body = await json_object(request)
+        if ("nowMs" in body) == ("advanceMs" in body):
+            raise AdminError('give exactly one of "nowMs" or "advanceMs"')
+        now = clock.now_ms()
+        target = integer_field(body, "nowMs") if "nowMs" in body else now + integer_field(body, "advanceMs")
+        if not CLOCK_RANGE[0] <= target <= CLOCK_RANGE[1]:
+            raise AdminError(f"the clock must stay between {CLOCK_RANGE[0]} and {CLOCK_RANGE[1]} ms (13 digits)")
+        clock.set(target)
+        return {"nowMs": clock.now_ms(), "wallMs": clock.wall_ms()}
+
+    return [
+        Route("/clock", admin_endpoint(get_clock), methods=["GET"]),
+        Route("/clock", admin_endpoint(move_clock), methods=["POST"]),
+    ]
+
+
+def reset_routes(resets: list[Callable[[], None]]) -> list[BaseRoute]:
+    async def reset(request: Request) -> dict[str, bool]:
+        for reset_one in resets:
+            reset_one()
+        return {"reset": True}
+
+    return [Route("/reset", admin_endpoint(reset), methods=["POST"])]

@@ -1,0 +1,120 @@
+"""What Get Result, Liveness Detection and Get Video report for a session or an SDK record.
+
+Images and videos are real files (``fixtures/media``): base64 where the docs say base64, links
+served by the mock where they say URL (images valid 24 h, videos 1 day, on the mock clock).
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from typing import Any
+
+from ..clock import DAY_MS
+from ..contract.outcome import ApiError, Outcome
+from ..gateway.call import Call
+from ..media import MediaLibrary, MediaLinks, public_base_url
+from ..store import Result, Store
+from .billing import Billing
+from .journey import Journey
+
+IMAGE_LINK_MS = DAY_MS  # "the url will remain valid for only 24 hours" (002)
+VIDEO_LINK_MS = DAY_MS  # "a link that will be expired in 1 day" (000)
+FAR, NEAR, WEBM, MP4 = "face_far.jpg", "face_near.jpg", "liveness.webm", "liveness.mp4"
+
+
+class Results:
+    def __init__(
+        self, journey: Journey, store: Store, library: MediaLibrary, links: MediaLinks, billing: Billing
+    ) -> None:
+        self.journey = journey
+        self.store = store
+        self.links = links
+        self.billing = billing
+        self._b64 = cache(lambda name: base64.b64encode(library[name].content).decode("ascii"))
+
+    def get_result(self, call: Call) -> Outcome:
+        session = self.journey.session_for(call, call.params["signatureId"], poll=True)
+        if session is None:
+            raise ApiError("SIGNATURE_NOT_EXIST")
+        if session.status == "cleared":
+            raise ApiError("RESULT_NOT_FOUND")
+        if session.result is None:
+            raise ApiError("LIVENESS_NO_RESULT")
+        return Outcome(session.result.code, self._h5_data(session.result))
+
+    def liveness_detection(self, call: Call) -> Outcome:
+        owner, result = self._find(
+            call, missing_liveness="LIVENESS_ID_NOT_EXISTED", missing_signature="RESULT_NOT_FOUND"
+        )
+        if result is None:
+            raise ApiError("RESULT_NOT_FOUND")
+        as_url = call.params.get("resultType") != "IMAGE_BASE64"
+        self.billing.charge(call)
+        return Outcome("SUCCESS", self._detection_data(call, owner, result, as_url))
+
+    def get_video(self, call: Call) -> Outcome:
+        owner, result = self._find(
+            call, missing_liveness="LIVENESS_ID_NOT_EXIST", missing_signature="SIGNATURE_ID_NOT_EXIST"
+        )
+        recording = call.account is not None and call.account.video_recording
+        if result is None or not result.video or not recording:
+            raise ApiError("VIDEO_NOT_FOUND")
+        url = self._link(call, MP4, owner, VIDEO_LINK_MS)
+        return Outcome("SUCCESS", {"videoUrl": url, "videoCreateTime": result.completed_ms})
+
+    def _find(self, call: Call, *, missing_liveness: str, missing_signature: str) -> tuple[str, Result | None]:
+        """(owner id, result) by signatureId (preferred, as the docs advise) or livenessId."""
+        signature_id = call.params.get("signatureId")
+        if signature_id:
+            session = self.journey.session_for(call, signature_id, poll=False)
+            if session is None:
+                raise ApiError(missing_signature)
+            return signature_id, session.result
+        liveness_id = call.params["livenessId"]
+        record = self.store.liveness(liveness_id)
+        if record is None or call.account is None or record.account != call.account.name:
+            raise ApiError(missing_liveness)
+        return liveness_id, record.result
+
+    def _h5_data(self, result: Result) -> dict[str, Any]:
+        scored = result.score is not None
+        return {
+            "image": self._b64(FAR),
+            "imageFar": self._b64(FAR),
+            "imageNear": self._b64(NEAR) if scored else None,
+            "farImageTime": result.far_ms,
+            "nearImageTime": result.near_ms,
+            "auditImageUrl": None,
+            "score": _number(result.score),
+            "cameraType": "WEB_CAMERA",
+            "video": self._b64(WEBM) if result.video else None,
+            "attackType": result.attack_type,
+            **({} if scored else {"multiDevice": False, "useSlaveUrl": False}),
+        }
+
+    def _detection_data(self, call: Call, owner: str, result: Result, as_url: bool) -> dict[str, Any]:
+        scored = result.score is not None
+        score = 0.0 if result.score is None else float(result.score)
+        far = self._link(call, FAR, owner, IMAGE_LINK_MS)
+        return {
+            "detectionResult": far if as_url else self._b64(FAR),
+            "livenessScore": score,
+            "auditImageUrl": None,
+            "imageFarUrl": far,
+            "imageNearUrl": self._link(call, NEAR, owner, IMAGE_LINK_MS) if scored else None,
+            "farImageTime": result.far_ms,
+            "nearImageTime": result.near_ms,
+            "attackType": result.attack_type if scored else 3,
+            "attackSubType": None,
+        }
+
+    def _link(self, call: Call, asset: str, owner: str, lifetime_ms: int) -> str:
+        return public_base_url(call.request, self.journey.public_url) + self.links.publish(asset, owner, lifetime_ms)
+
+
+def _number(score: float | None) -> float | int | None:
+    """Get Result prints whole scores as integers (``"score": 100``)."""
+    if score is None:
+        return None
+    return int(score) if float(score).is_integer() else score

@@ -1,0 +1,170 @@
+"""The JSON Schemas of ``schemas/``: bundling and compiled validators.
+
+Schema files refer to each other (``../common.json#/definitions/x``). hypothesis-jsonschema and
+many tools read only self-contained draft-07 documents, so every schema handed out here is
+*bundled*: referenced definitions are copied under ``definitions`` with a namespaced key and
+every ``$ref`` points inside the document. Validators are built once, at start-up.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import posixpath
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .catalog import Catalog, Endpoint
+from .envelopes import ENVELOPES
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+Schema = dict[str, Any]
+
+
+class SchemaError(ValueError):
+    """A schema file is missing, malformed or refers to something that does not exist."""
+
+
+class SchemaStore:
+    """All schema files under one folder, keyed by their path relative to it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.docs: dict[str, Schema] = {}
+        for path in sorted(root.rglob("*.json")):
+            rel = path.relative_to(root).as_posix()
+            try:
+                self.docs[rel] = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise SchemaError(f"{path}: line {exc.lineno}: {exc.msg}") from None
+
+    def bundle(self, schema: Schema, base: str = "") -> Schema:
+        """A self-contained copy of ``schema`` whose refs resolve relative to file ``base``."""
+        definitions: dict[str, Schema] = {}
+        body: Schema = self._inline(copy.deepcopy(schema), base, definitions)
+        body.pop("$id", None)
+        body.pop("definitions", None)
+        body["$schema"] = DRAFT7
+        if definitions:
+            body["definitions"] = dict(sorted(definitions.items()))
+        return body
+
+    def bundle_file(self, rel: str) -> Schema:
+        return self.bundle(self._doc(rel), rel)
+
+    def _doc(self, rel: str) -> Schema:
+        try:
+            return self.docs[rel]
+        except KeyError:
+            raise SchemaError(f"schema file {rel} does not exist under {self.root}") from None
+
+    def _inline(self, node: Any, base: str, definitions: dict[str, Schema]) -> Any:
+        if isinstance(node, list):
+            return [self._inline(item, base, definitions) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            node["$ref"] = self._pull(node["$ref"], base, definitions)
+        for key, value in node.items():
+            if key not in ("$ref", "enum", "const"):
+                node[key] = self._inline(value, base, definitions)
+        return node
+
+    def _pull(self, ref: str, base: str, definitions: dict[str, Schema]) -> str:
+        """Copy the definition ``ref`` points at into ``definitions``; return its local ref."""
+        target, _, pointer = ref.partition("#")
+        if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
+            raise SchemaError(f"{base}: unsupported $ref {ref!r}: use [file]#/definitions/<name>")
+        doc_path = posixpath.normpath(posixpath.join(posixpath.dirname(base), target)) if target else base
+        name = pointer.rsplit("/", 1)[1]
+        key = f"{doc_path.removesuffix('.json').replace('/', '.')}.{name}"
+        if key not in definitions:
+            try:
+                found = self._doc(doc_path)["definitions"][name]
+            except KeyError:
+                raise SchemaError(f"{base}: $ref {ref!r} points at nothing") from None
+            definitions[key] = {}
+            definitions[key] = self._inline(copy.deepcopy(found), doc_path, definitions)
+        return f"#/definitions/{key}"
+
+
+class ContractSchemas:
+    """The request and response schemas of every catalog endpoint, bundled and compiled."""
+
+    def __init__(self, catalog: Catalog, store: SchemaStore) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.requests: dict[str, Schema] = {
+            eid: store.bundle_file(e.request_schema) for eid, e in catalog.endpoints.items()
+        }
+        self.responses: dict[tuple[str, str], Schema] = {
+            (eid, code): self._response(e, code) for eid, e in catalog.endpoints.items() for code in e.codes
+        }
+        self._response_validators = {key: _validator(s) for key, s in self.responses.items()}
+        self._request_validators: dict[tuple[str, tuple[str, ...]], jsonschema.protocols.Validator] = {}
+        for endpoint in catalog.endpoints.values():
+            for route in endpoint.routes:
+                self.request_validator(endpoint.id, route.require)
+
+    def request_schema(self, endpoint_id: str, require: tuple[str, ...] = ()) -> Schema:
+        """The request schema, with the fields one route alone requires added (built once)."""
+        schema: Schema = self.request_validator(endpoint_id, require).schema
+        return schema
+
+    def request_validator(self, endpoint_id: str, require: tuple[str, ...] = ()) -> jsonschema.protocols.Validator:
+        key = (endpoint_id, require)
+        if key not in self._request_validators:
+            schema = self.requests[endpoint_id]
+            if require:
+                schema = copy.deepcopy(schema)
+                schema["required"] = list(dict.fromkeys([*schema.get("required", []), *require]))
+            self._request_validators[key] = _validator(schema)
+        return self._request_validators[key]
+
+    def response_validator(self, endpoint_id: str, code: str) -> jsonschema.protocols.Validator:
+        return self._response_validators[(endpoint_id, code)]
+
+    def response_problems(self, endpoint_id: str, body: Any) -> list[str]:
+        """Why ``body`` is not a documented answer of the endpoint; empty when it is one."""
+        if not isinstance(body, dict):
+            return [f"the body is a JSON {type(body).__name__}, not an object"]
+        code = self.code_of(endpoint_id, body)
+        validator = self._response_validators.get((endpoint_id, code))  # type: ignore[arg-type]
+        if validator is None:
+            return [f"code {code!r} is not documented for {endpoint_id}"]
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+        return [f"at {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
+
+    def code_of(self, endpoint_id: str, body: Any) -> str | None:
+        """The code a body of this endpoint carries, in its protocol's envelope (None if none)."""
+        if not isinstance(body, dict):
+            return None
+        return ENVELOPES[self.catalog.endpoints[endpoint_id].protocol].code_of(body)
+
+    def data_of(self, endpoint_id: str, body: Any) -> Any:
+        """The ``data`` an Outcome needs to render ``body`` again (ADVANCE AI: data; Tencent: Response's output)."""
+        if not isinstance(body, dict):
+            return None
+        return ENVELOPES[self.catalog.endpoints[endpoint_id].protocol].data_of(body)
+
+    @cached_property
+    def envelope(self) -> Schema:
+        return self.store.bundle_file("envelope.json")
+
+    def _response(self, endpoint: Endpoint, code: str) -> Schema:
+        envelope = ENVELOPES[endpoint.protocol]
+        schema, base = envelope.response_schema(self.store.docs, endpoint, endpoint.codes[code])
+        return self.store.bundle(schema, base)
+
+
+def _validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def load_contract(catalog: Catalog, root: Path) -> ContractSchemas:
+    return ContractSchemas(catalog, SchemaStore(root))

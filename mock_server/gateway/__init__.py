@@ -1,0 +1,1 @@
+"""The vendor-facing ASGI app: hosts, routing, protocol fronts, the call pipeline (imports: contract, foundation)."""
