@@ -19,7 +19,7 @@ from mock_server.settings import Settings
 
 from .helpers import access_token
 
-pytest_plugins = ["pytester"]  # tests/plugin runs pytest inside pytest
+pytest_plugins = ["pytester", "tests.chromium"]  # pytest inside pytest (tests/plugin); headless Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DOCS = ROOT / "docs" / "vendor"

@@ -19,8 +19,8 @@ from mock_server.contract.catalog import Catalog
 from mock_server.contract.schemas import ContractSchemas
 
 from .conftest import ROOT
+from .gateway.test_gateway import answer_every_route, well_formed_requests
 from .helpers import access_token
-from .http.test_gateway import answer_every_route, well_formed_requests
 
 
 def test_routes_prints_every_catalog_route(catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ new module that reaches upward fails here, not in review. The layers are ARCHITE
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,26 @@ def test_a_fabricated_upward_import_is_caught(tmp_path: Path) -> None:
     imports = GRAPH[_module_name(fake)] | {"mock_server.scenarios.engine"}
     upward = [t for t in imports if _unit(t) != "gateway" and _layer(_unit(t)) <= _layer("gateway")]
     assert upward == ["mock_server.scenarios.engine"]
+
+
+ROOT = PACKAGE.parent
+
+
+def test_architecture_md_lists_the_layers_of_this_test() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = text.split("layers (top to bottom", 1)[1].split("```", 1)[0].splitlines()[1:]
+    assert [set(line.split()) for line in block if line.strip()] == LAYERS
+
+
+def test_the_readme_layout_table_names_every_module_in_its_package() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip().strip("`").split("`")[0]: line.split("|")[2]
+        for line in readme.split("## How it is built", 1)[1].splitlines()
+        if line.startswith("| `mock_server/")
+    }
+    for folder in [PACKAGE, *sorted(p.parent for p in PACKAGE.glob("*/__init__.py"))]:
+        key = "mock_server/" if folder == PACKAGE else f"mock_server/{folder.name}/"
+        named = set(re.findall(r"`([a-z_0-9]+\.py)`", rows[key]))
+        present = {p.name for p in folder.glob("*.py") if p.name not in {"__init__.py", "__main__.py"}}
+        assert named == present, f"README layout row {key}: {sorted(named ^ present)}"

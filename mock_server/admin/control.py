@@ -1,5 +1,4 @@
-"""``/__admin/clock`` and ``/__admin/reset``: the mock clock every expiry reads, and a fresh start.
-"""
+"""``/__admin/clock`` and ``/__admin/reset``: the mock clock every expiry reads, and a fresh start."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from mock_server.scenarios.faults import FAULT_NAMES
 from mock_server.scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files
 from mock_server.scenarios.model import Match
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SHIPPED = {
     "flaky", "slow", "rate-limited", "outage", "attack", "connection-reset", "truncated-body", "gateway-html",

@@ -11,7 +11,7 @@ import pytest
 from mock_server.contract.resources import fixtures_dir
 
 from ..helpers import access_token
-from .review_support import GENERIC_TEXT, Vendor
+from ..vendor_client import GENERIC_TEXT, Vendor
 
 LONG = "x" * 1000
 BAD_COLOUR = "red"

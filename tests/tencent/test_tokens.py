@@ -18,7 +18,7 @@ from mock_server.settings import Settings
 from pytest_plugin.contract import assert_conforms
 
 from .conftest import SECRET_KEY, Tencent, error_code
-from .review_signer import Signed, code_of, response_of
+from .signer import Signed, code_of, response_of
 
 TWO_HOURS_MS = 2 * 3600 * 1000
 SECOND_ACCOUNT = """

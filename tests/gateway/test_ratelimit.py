@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mock_server.gateway.ratelimit import SlidingWindow
 
-from .helpers import FakeTime
+from ..helpers import FakeTime
 
 
 def test_the_21st_event_within_a_second_is_refused_until_the_first_is_a_second_old() -> None:

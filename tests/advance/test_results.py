@@ -16,7 +16,7 @@ import pytest
 from mock_server.app import MockParts
 
 from ..helpers import access_token, complete
-from .review_support import (
+from ..vendor_client import (
     DEPRECATED,
     EMPTY_TEXT,
     ILLEGAL_TEXT,

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from ..helpers import (
+from .helpers import (
     CLEAR_PATH,
     CONFIGURE_UI_PATH,
     DETECTION_PATH,

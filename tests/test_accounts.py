@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from ..helpers import DETECTION_PATH, GET_TOKEN_PATH, RETURN_URL, VIDEO_PATH, access_token, complete, h5_session
+from .helpers import DETECTION_PATH, GET_TOKEN_PATH, RETURN_URL, VIDEO_PATH, access_token, complete, h5_session
 
 
 def test_no_balance_refuses_billable_calls(http: httpx.Client) -> None:

@@ -15,7 +15,7 @@ from mock_server.contract.resources import schemas_dir
 from pytest_plugin.contract import assert_conforms
 
 from .conftest import Tencent
-from .review_signer import Signed
+from .signer import Signed
 
 CATALOG = load_catalog(schemas_dir())
 CODES = [(e.id, code) for e in CATALOG.endpoints.values() if e.protocol == "tencent" for code in e.codes]
