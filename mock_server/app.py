@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount
+from starlette.types import Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes
@@ -32,16 +34,18 @@ from .gateway.ratelimit import EndpointRateLimits
 from .ids import IdFactory
 from .journal.admin import journal_routes
 from .journal.nearmiss import HostTypos, NearMisses
-from .journal.record import Journal, journal_middleware, keep_params
+from .journal.record import Journal, journal_middleware
 from .media import MediaLibrary, MediaLinks
 from .scenarios.admin import scenario_routes
 from .scenarios.book import ScenarioBook
 from .scenarios.engine import ScenarioEngine
-from .scenarios.faults import transport_access
+from .scenarios.faults import SEND_KEY
 from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files
 from .settings import Settings
 from .store import Store
 from .tencent.api import TencentApi
+
+OWN_PREFIX = "/__mock/"  # the H5 page and media links: the mock's own, not the vendor's
 
 
 @dataclass
@@ -80,7 +84,7 @@ class MockParts:
             reset_one()
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     check_exposure(settings)
     parts = _parts(settings)
@@ -91,9 +95,54 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *parts.tencent.admin_routes,
         *_scenarios_and_journal(parts),
     ]
-    app = _starlette(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
-    _outermost(app, parts)
-    return app
+    return MockApp(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
+
+
+class MockApp:
+    """The ASGI app. A vendor request goes straight to the gateway (no router or middleware in front
+    of it: that is the hot path); ``/__admin`` to the control plane behind the admin token; the
+    mock's own pages and media (``/__mock/``) to a small Starlette app, journaled."""
+
+    def __init__(self, parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> None:
+        self.state = State({"mock": parts})
+        self.gateway = parts.gateway
+        handlers = {404: _admin_not_found, 405: _admin_not_found}
+        self.admin = admin_guard(
+            Starlette(routes=[Mount(ADMIN_PREFIX, routes=admin)], exception_handlers=handlers),
+            parts.settings.admin_token,
+        )
+        assert all(getattr(route, "path", OWN_PREFIX).startswith(OWN_PREFIX) for route in pages)
+        own = Starlette(routes=pages, exception_handlers={405: _admin_not_found})
+        own.router.default = self.gateway  # /__mock/<anything else> is a vendor 404, as before
+        assert parts.journal is not None
+        self.pages = journal_middleware(own, parts.journal)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[SEND_KEY] = send  # a connection_reset fault reaches uvicorn's transport through it
+            path: str = scope["path"]
+            if not path.startswith("/__"):
+                await self.gateway(scope, receive, send)
+            elif path.startswith(OWN_PREFIX):
+                await self.pages(scope, receive, send)
+            elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+                await self.admin(scope, receive, send)
+            else:
+                await self.gateway(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # refused before the handshake: HTTP 403
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Nothing to start or stop: acknowledge both, for servers that run the lifespan protocol."""
+    while True:
+        message = await receive()
+        kind = message["type"].rsplit(".", 1)[-1]
+        await send({"type": f"lifespan.{kind}.complete"})
+        if kind == "shutdown":
+            return
 
 
 def _parts(settings: Settings) -> MockParts:
@@ -117,6 +166,7 @@ def _parts(settings: Settings) -> MockParts:
         checks=[advance.billing.check, rate_limits.check],
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
+        now_ms=clock.now_ms,
     )
     parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
     parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset, *advance.resets]
@@ -137,7 +187,8 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     book = parts.scenarios = ScenarioBook(scenarios, clock, settings.seed, settings.scenarios)
     journal = parts.journal = Journal(settings.journal_size, clock, HostTypos(catalog.hosts))
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
-    parts.gateway.interceptors += [keep_params, engine]
+    parts.gateway.interceptors.append(engine)
+    parts.gateway.recorder = journal.record
     parts.gateway.checks.insert(0, limits := AccountRateLimits(parts.accounts, clock))
     parts.resets += [journal.clear, book.reset, limits.reset]
     return [
@@ -145,24 +196,6 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
         *journal_routes(journal, NearMisses(catalog.routes())),
         *dashboard_routes(parts.journey.outcomes),
     ]
-
-
-def _outermost(app: Starlette, parts: MockParts) -> None:
-    """Around everything, in this order: uvicorn's transport (for connection resets), the admin
-    token, the journal (so it sees every request and the final response, admin calls excepted)."""
-    assert parts.journal is not None
-    stack = journal_middleware(app.build_middleware_stack(), parts.journal)
-    app.middleware_stack = transport_access(admin_guard(stack, parts.settings.admin_token))
-
-
-def _starlette(parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> Starlette:
-    """Control plane under /__admin, the mock's own pages and media, then every vendor route."""
-    app = Starlette(
-        routes=[Mount(ADMIN_PREFIX, routes=admin), *pages, Mount("", app=parts.gateway)],
-        exception_handlers={404: _admin_not_found, 405: _admin_not_found},
-    )
-    app.state.mock = parts
-    return app
 
 
 def _outcomes(catalog: Catalog, accounts: Accounts, settings: Settings) -> Outcomes:
