@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from mock_server.contract.examples import Example
 from mock_server.contract.resources import schemas_dir
-from mock_server.contract.schemas import ContractSchemas, SchemaError, SchemaStore
+from mock_server.contract.schemas import ContractSchemas, SchemaError, SchemaStore, fast_validator
 
 FILES = sorted(p.relative_to(schemas_dir()).as_posix() for p in schemas_dir().rglob("*.json"))
 
@@ -97,3 +99,91 @@ def test_hypothesis_jsonschema_generates_valid_success_responses(
 
 def test_the_endpoint_list_here_is_the_catalog(contract: ContractSchemas) -> None:
     assert sorted(ENDPOINTS) == sorted(contract.requests)
+
+
+# The fast validator (fastjsonschema, the hot path) and the reference (jsonschema) give one verdict.
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=6,
+)
+
+
+def mutations(instance: Any) -> st.SearchStrategy[Any]:
+    """An instance with one thing changed: a field dropped, retyped, nulled, emptied, or one added."""
+    if not isinstance(instance, dict) or not instance:
+        return JSON_VALUES
+    keys = sorted(instance)
+    changed = st.tuples(st.sampled_from(keys), JSON_VALUES | st.sampled_from([None, "", [], {}, -1, 1.5, "x" * 300]))
+    return st.one_of(
+        st.sampled_from(keys).map(lambda k: {f: v for f, v in instance.items() if f != k}),
+        changed.map(lambda kv: {**instance, kv[0]: kv[1]}),
+        st.tuples(st.text(min_size=1, max_size=12), JSON_VALUES).map(lambda kv: {**instance, kv[0]: kv[1]}),
+        st.just([instance]),
+    )
+
+
+VALIDATORS: dict[int, tuple[Callable[[Any], bool], jsonschema.Draft7Validator]] = {}
+
+
+def agree(contract: ContractSchemas, schema: dict[str, Any], instance: Any) -> None:
+    """Both verdicts on ``instance``; each schema is compiled once (the contract's schemas live all session)."""
+    if id(schema) not in VALIDATORS:
+        VALIDATORS[id(schema)] = (fast_validator(schema), jsonschema.Draft7Validator(schema))
+    fast, reference = VALIDATORS[id(schema)]
+    assert fast(instance) is reference.is_valid(instance), (schema.get("title"), instance)
+
+
+@pytest.mark.parametrize("endpoint_id", ENDPOINTS)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(data=st.data())
+def test_the_fast_validator_agrees_on_requests_and_their_mutations(
+    contract: ContractSchemas, endpoint_id: str, data: st.DataObject
+) -> None:
+    schema = contract.requests[endpoint_id]
+    valid = data.draw(from_schema(schema), label="valid")
+    agree(contract, schema, valid)
+    agree(contract, schema, data.draw(mutations(valid), label="mutated"))
+    route = contract.catalog.endpoints[endpoint_id].routes[0]
+    assert contract.request_is_valid(endpoint_id, route.require, valid) is contract.request_validator(
+        endpoint_id, route.require
+    ).is_valid(valid)
+
+
+def test_the_fast_validator_agrees_on_every_example_and_its_mutations(
+    contract: ContractSchemas, examples: list[Example]
+) -> None:
+    checked = 0
+    for example in examples:
+        if example.kind == "request":
+            schema = contract.requests[example.endpoint]
+        elif (example.endpoint, example.code) in contract.responses:
+            schema = contract.responses[(example.endpoint, str(example.code))]
+        else:
+            continue
+        for instance in one_change_each(example.body):
+            agree(contract, schema, instance)
+            checked += 1
+    assert checked > 1000
+
+
+def one_change_each(body: Any) -> list[Any]:
+    """The body, then for each field (also of ``data``): dropped, and set to values of other types."""
+    found = [body]
+    if not isinstance(body, dict):
+        return found
+    for field in body:
+        found.append({k: v for k, v in body.items() if k != field})
+        found += [{**body, field: value} for value in (None, "", 1.5, 7, [], {"x": 1}, True)]
+    if isinstance(body.get("data"), dict):
+        found += [{**body, "data": changed} for changed in one_change_each(body["data"])[1:]]
+    return found
+
+
+def test_a_deviation_the_reference_sees_the_fast_validator_sees_too(contract: ContractSchemas) -> None:
+    """The check can fail: a SUCCESS answer with a number for its message is refused by both."""
+    schema = contract.responses[("get_result", "SUCCESS")]
+    assert fast_validator(schema)({"code": "SUCCESS", "message": 1}) is False
