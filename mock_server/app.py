@@ -25,6 +25,7 @@ from .clock import MockClock
 from .contract.catalog import Catalog
 from .contract.catalog_loader import load_catalog
 from .contract.examples import load_examples
+from .contract.filecache import CACHE as PARSED_FILES
 from .contract.fixtures import FixtureError
 from .contract.resources import fixtures_dir, schemas_dir
 from .contract.schemas import ContractSchemas, load_contract
@@ -95,7 +96,9 @@ def create_app(settings: Settings | None = None) -> MockApp:
         *parts.tencent.admin_routes,
         *_scenarios_and_journal(parts),
     ]
-    return MockApp(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
+    app = MockApp(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
+    PARSED_FILES.save()  # the next start reads the files it checked from the cache
+    return app
 
 
 class MockApp:

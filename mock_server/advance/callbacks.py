@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from ..settings import is_loopback_host
 from ..store import Session, Store
 
@@ -69,6 +67,8 @@ class CallbackSender:
         return None
 
     async def _deliver(self, session: Session, url: str, payload: dict[str, Any]) -> None:
+        import httpx  # here, not at start-up: most runs send no callback, and serving does not need it
+
         try:
             async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
                 response = await client.post(url, json=payload)

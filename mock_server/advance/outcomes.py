@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from ..contract.fixtures import FixtureError, load_checked, schema_file
 from ..store import Result
 
 FAR_BEFORE_MS, NEAR_BEFORE_MS = 4_000, 1_000  # the far photo, then the near one, then the end
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,17 @@ class Outcomes:
     def __init__(self, specs: Mapping[str, OutcomeSpec], seed: int | None) -> None:
         self.specs = dict(specs)
         self.seed = seed
-        self.fake = Faker()
-        self.fake.seed_instance(seed)
+        self._fake: Faker | None = None
+
+    @property
+    def fake(self) -> Faker:
+        """Faker, imported and seeded when a value is first drawn (not paid by every start-up)."""
+        if self._fake is None:
+            from faker import Faker
+
+            self._fake = Faker()
+            self._fake.seed_instance(self.seed)
+        return self._fake
 
     def __contains__(self, name: object) -> bool:
         return name in self.specs

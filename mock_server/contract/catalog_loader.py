@@ -12,10 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from .catalog import Catalog, CatalogError, CodeSpec, Endpoint, ErrorMap, ErrorTarget, RateLimit, Route
+from .fixtures import FixtureError, load_checked
 
 
 def build_glossary(spec: Mapping[str, Any]) -> dict[str, CodeSpec]:
@@ -120,12 +118,11 @@ def _target(eid: str, spec: Mapping[str, Any], codes: Mapping[str, CodeSpec]) ->
 def load_catalog(schemas: Path) -> Catalog:
     """Read, check and type ``catalog.yaml`` from the schemas folder."""
     path = schemas / "catalog.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     meta = json.loads((schemas / "catalog.schema.json").read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft7Validator(meta).iter_errors(raw), key=lambda e: list(e.path))
-    if errors:
-        where = "/".join(str(p) for p in errors[0].path)
-        raise CatalogError(f"{path}: at {where or '(top)'}: {errors[0].message}")
+    try:
+        raw = load_checked(path, meta)
+    except FixtureError as exc:
+        raise CatalogError(str(exc)) from None
 
     glossaries = {"advance": build_glossary(raw["glossary"])}
     glossaries |= {name: build_glossary(spec["glossary"]) for name, spec in raw.get("protocols", {}).items()}

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .fixtures import load_checked
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Example:
 
 def load_examples(folder: Path) -> list[Example]:
     """Every example listed in ``index.yaml``, with its verbatim text."""
-    index = yaml.safe_load((folder / "index.yaml").read_text(encoding="utf-8"))
+    index = load_checked(folder / "index.yaml", None)
     return [
         Example(
             e["file"],

@@ -17,16 +17,18 @@ from __future__ import annotations
 import copy
 import json
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from .catalog import Catalog, Endpoint
 from .envelopes import ENVELOPES
+
+if TYPE_CHECKING:
+    import jsonschema
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 Schema = dict[str, Any]
@@ -108,29 +110,30 @@ class ContractSchemas:
         self.requests: dict[str, Schema] = {
             eid: store.bundle_file(e.request_schema) for eid, e in catalog.endpoints.items()
         }
-        self.responses: dict[tuple[str, str], Schema] = {
-            (eid, code): self._response(e, code) for eid, e in catalog.endpoints.items() for code in e.codes
-        }
+        self.responses: Mapping[tuple[str, str], Schema] = LazySchemas(
+            {(eid, code): e for eid, e in catalog.endpoints.items() for code in e.codes}, self._response
+        )
+        self._request_schemas: dict[tuple[str, tuple[str, ...]], Schema] = {}
         self._response_validators: dict[tuple[str, str], jsonschema.protocols.Validator] = {}
         self._request_validators: dict[tuple[str, tuple[str, ...]], jsonschema.protocols.Validator] = {}
         self._fast: dict[tuple[str, ...], Callable[[Any], bool]] = {}
-        for endpoint in catalog.endpoints.values():  # a broken request schema fails at start-up
-            for route in endpoint.routes:
-                self.request_validator(endpoint.id, route.require)
 
     def request_schema(self, endpoint_id: str, require: tuple[str, ...] = ()) -> Schema:
         """The request schema, with the fields one route alone requires added (built once)."""
-        schema: Schema = self.request_validator(endpoint_id, require).schema
-        return schema
-
-    def request_validator(self, endpoint_id: str, require: tuple[str, ...] = ()) -> jsonschema.protocols.Validator:
         key = (endpoint_id, require)
-        if key not in self._request_validators:
+        if key not in self._request_schemas:
             schema = self.requests[endpoint_id]
             if require:
                 schema = copy.deepcopy(schema)
                 schema["required"] = list(dict.fromkeys([*schema.get("required", []), *require]))
-            self._request_validators[key] = _validator(schema)
+            self._request_schemas[key] = schema
+        return self._request_schemas[key]
+
+    def request_validator(self, endpoint_id: str, require: tuple[str, ...] = ()) -> jsonschema.protocols.Validator:
+        """The reference validator: it says why a request is not valid (built when first needed)."""
+        key = (endpoint_id, require)
+        if key not in self._request_validators:
+            self._request_validators[key] = _validator(self.request_schema(endpoint_id, require))
         return self._request_validators[key]
 
     def request_is_valid(self, endpoint_id: str, require: tuple[str, ...], params: Any) -> bool:
@@ -180,7 +183,8 @@ class ContractSchemas:
     def envelope(self) -> Schema:
         return self.store.bundle_file("envelope.json")
 
-    def _response(self, endpoint: Endpoint, code: str) -> Schema:
+    def _response(self, key: tuple[str, str], endpoint: Endpoint) -> Schema:
+        code = key[1]
         envelope = ENVELOPES[endpoint.protocol]
         schema, base = envelope.response_schema(self.store.docs, endpoint, endpoint.codes[code])
         return self.store.bundle(schema, base)
@@ -201,8 +205,27 @@ def fast_validator(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
     return is_valid
 
 
+class LazySchemas(Mapping[tuple[str, str], Schema]):
+    """Response schemas by (endpoint, code), each bundled when first asked for: start-up needs none."""
+
+    def __init__(self, sources: Mapping[tuple[str, str], Endpoint], build: Callable[..., Schema]) -> None:
+        self._sources, self._build, self._built = dict(sources), build, {}
+
+    def __getitem__(self, key: tuple[str, str]) -> Schema:
+        if key not in self._built:
+            self._built[key] = self._build(key, self._sources[key])
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
 def _validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
-    jsonschema.Draft7Validator.check_schema(schema)
+    import jsonschema  # here: serving valid requests never needs the reference validator
+
     return jsonschema.Draft7Validator(schema)
 
 

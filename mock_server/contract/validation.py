@@ -9,13 +9,14 @@ region -> REGION_WRONG), then anything else as the endpoint's generic invalid me
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .catalog import Endpoint, ErrorTarget, Route
 from .outcome import ApiError
 from .schemas import ContractSchemas
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 _EMPTY, _UNKNOWN, _FIELD, _GENERIC = 0, 1, 2, 3
 

@@ -13,12 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from ..contract.catalog import Catalog
 from ..contract.envelopes import ENVELOPES
 from ..contract.examples import Example
-from ..contract.fixtures import FixtureError, line_of, load_checked, schema_file
+from ..contract.fixtures import FixtureError, first_error, line_of, load_checked, schema_file
 from ..contract.schemas import ContractSchemas
 from .checks import ScenarioError
 from .model import Scenario, gates_of, index_rules
@@ -91,14 +89,13 @@ def load_scenario_file(path: Path, schema: dict[str, Any], ctx: ScenarioContext)
 
 
 @cache
-def _validator(schemas: Path) -> jsonschema.protocols.Validator:
-    """The scenario schema's validator, built once (inline scenarios arrive at runtime)."""
-    return jsonschema.Draft7Validator(schema_file(schemas, SCHEMA_FILE))
+def _scenario_schema(schemas: Path) -> dict[str, Any]:
+    return schema_file(schemas, SCHEMA_FILE)
 
 
 def parse_inline(body: Any, schemas: Path, ctx: ScenarioContext) -> Scenario:
     """A scenario posted to the admin API; ScenarioError (with a JSON path) if it is not valid."""
-    error = jsonschema.exceptions.best_match(_validator(schemas).iter_errors(body))
+    error = first_error(_scenario_schema(schemas), body)
     if error is not None:
         raise ScenarioError(list(error.absolute_path), error.message)
     if "name" not in body:
