@@ -44,8 +44,9 @@ def dumps(value: Any) -> bytes:
 
 def _may_be_deep(data: bytes | str) -> bool:
     """A cheap bound first: a text with few brackets cannot nest deeply."""
-    opened = data.count(b"[" if isinstance(data, bytes) else "[") + data.count(b"{" if isinstance(data, bytes) else "{")
-    return opened > MAX_DEPTH
+    if isinstance(data, bytes):
+        return data.count(b"[") + data.count(b"{") > MAX_DEPTH
+    return data.count("[") + data.count("{") > MAX_DEPTH
 
 
 def _depth(value: Any) -> int:

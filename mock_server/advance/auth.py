@@ -19,6 +19,7 @@ from ..clock import MockClock
 from ..contract.outcome import ApiError, Outcome
 from ..gateway.call import Call
 from ..ids import IdFactory
+from ..jsonwire import dumps
 from ..store import AccessToken, Store
 
 TIMESTAMP_WINDOW_MS = 300_000
@@ -98,7 +99,6 @@ def _refuse_inactive(account: Account, *, signing_in: bool = False) -> None:
 
 def _jwt_shaped(subject: str, issued_s: int, expires_s: int, secret: str) -> str:
     """A token shaped like the vendor's (a JWT); its last part is random, so it cannot be guessed."""
-    header = {"alg": "HS512"}
     payload = {
         "iss": "h5_liveness",
         "sub": json.dumps({"account": subject}),
@@ -106,8 +106,11 @@ def _jwt_shaped(subject: str, issued_s: int, expires_s: int, secret: str) -> str
         "iat": issued_s,
         "exp": expires_s,
     }
-    return f"{_b64_json(header)}.{_b64_json(payload)}.{secret}"
+    return f"{_JWT_HEADER}.{_b64_json(payload)}.{secret}"
 
 
 def _b64_json(part: Mapping[str, object]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(part, separators=(",", ":")).encode()).rstrip(b"=").decode()
+    return base64.urlsafe_b64encode(dumps(part)).rstrip(b"=").decode()
+
+
+_JWT_HEADER = _b64_json({"alg": "HS512"})

@@ -209,7 +209,8 @@ class LazySchemas(Mapping[tuple[str, str], Schema]):
     """Response schemas by (endpoint, code), each bundled when first asked for: start-up needs none."""
 
     def __init__(self, sources: Mapping[tuple[str, str], Endpoint], build: Callable[..., Schema]) -> None:
-        self._sources, self._build, self._built = dict(sources), build, {}
+        self._sources, self._build = dict(sources), build
+        self._built: dict[tuple[str, str], Schema] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> Schema:
         if key not in self._built:

@@ -155,7 +155,7 @@ class Gateway:
             if type(answer) is CoroutineType:  # handlers may be sync or async; an exact type test is cheapest
                 answer = await answer
             if answer is not None:
-                return answer  # type: ignore[no-any-return]
+                return answer  # type: ignore[return-value]
         return None
 
     async def run(self, call: Call) -> Outcome:

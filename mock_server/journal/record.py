@@ -68,14 +68,16 @@ class Kept:
     __slots__ = ("_entry", "exchange", "id")
 
     def __init__(self, entry_id: int, exchange: Exchange) -> None:
-        self.id, self.exchange, self._entry = entry_id, exchange, None
+        self.id, self.exchange = entry_id, exchange
+        self._entry: Entry | None = None
 
     @property
     def entry(self) -> Entry:
-        if self._entry is None:
-            self._entry = _masked(self.id, self.exchange)
+        entry = self._entry
+        if entry is None:
+            entry = self._entry = _masked(self.id, self.exchange)
             self.exchange = None  # type: ignore[assignment]  # the masked entry is all that stays
-        return self._entry
+        return entry
 
 
 class Journal:
@@ -183,7 +185,7 @@ def journal_middleware(app: ASGIApp, journal: Journal) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        began, chunks = time.perf_counter(), []
+        began, chunks = time.perf_counter(), list[bytes]()
         exchange = Exchange(
             journal.clock.now_ms(), scope["method"], scope["path"], scope.get("query_string", b""), scope["headers"]
         )
@@ -191,7 +193,7 @@ def journal_middleware(app: ASGIApp, journal: Journal) -> ASGIApp:
 
         async def receive_kept() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and sum(map(len, chunks)) < BODY_BYTES:
+            if message["type"] == "http.request" and sum(len(chunk) for chunk in chunks) < BODY_BYTES:
                 chunks.append(message.get("body", b""))
             return message
 

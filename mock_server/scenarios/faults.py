@@ -14,7 +14,7 @@ import socket
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -141,7 +141,13 @@ class Drip:
             await send({"type": "http.response.body", "body": body[start : start + self.chunk], "more_body": more})
 
 
-async def sleep_unless_gone(request: Request, seconds: float, step: float = 0.05) -> bool:
+class MayLeave(Protocol):
+    """A request whose client may disconnect (Starlette's Request, the gateway's WireRequest)."""
+
+    async def is_disconnected(self) -> bool: ...
+
+
+async def sleep_unless_gone(request: MayLeave, seconds: float, step: float = 0.05) -> bool:
     """Sleep, but stop early (and say so) when the client disconnects: a latency fault must not
     hold a dead connection, nor keep a server that is asked to stop waiting for it."""
     deadline = asyncio.get_running_loop().time() + seconds
