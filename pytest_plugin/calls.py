@@ -118,7 +118,7 @@ class ClientCore:
         """("done", 0), ("renew", 0): get a new token and resend, or ("wait", seconds) then resend."""
         answer = Envelope.of(response)
         self.budget.record(answer.body)
-        if call.uses_token and attempt == 0 and _token_refused(answer):
+        if call.uses_token and attempt == 0 and _token_refused(call, answer):
             return "renew", 0.0
         if attempt < self.retries and _busy(call, answer):
             self.budget.usage.retries += 1
@@ -135,8 +135,12 @@ def _local_expiry(expired_time_ms: int) -> int:
     return now + DEFAULT_TOKEN_LIFETIME_MS
 
 
-def _token_refused(answer: Envelope) -> bool:
-    return answer.code == "IAM_FAILED" and "token" in str(answer.message).lower()
+def _token_refused(call: Call, answer: Envelope) -> bool:
+    """IAM_FAILED with a text about the token, or the endpoint's own text for it (Get Video's)."""
+    if answer.code != "IAM_FAILED":
+        return False
+    own = spec.token_refusals(call.endpoint_id) if call.endpoint_id else ()
+    return answer.message in own or "token" in str(answer.message).lower()
 
 
 def _busy(call: Call, answer: Envelope) -> bool:

@@ -56,3 +56,14 @@ def _routes() -> dict[tuple[str, str], Route]:
 def may_charge(endpoint_id: str) -> bool:
     """Whether any documented answer of the endpoint is priced PAY."""
     return any(code.pricing == "PAY" for code in endpoint(endpoint_id).codes.values())
+
+
+TOKEN_REFUSAL_KEYS = ("access_denied_token", "token_not_found")  # the catalog's keys of a refused token
+
+
+@cache
+def token_refusals(endpoint_id: str) -> tuple[str, ...]:
+    """The texts an endpoint answers IAM_FAILED with when the access token is missing or unknown."""
+    codes = endpoint(endpoint_id).codes
+    iam = codes.get("IAM_FAILED")
+    return tuple(iam.messages[key] for key in TOKEN_REFUSAL_KEYS if key in iam.messages) if iam else ()
