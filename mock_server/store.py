@@ -32,7 +32,7 @@ class Result:
 
     outcome: str
     code: str
-    score: float | None
+    score: int | None
     attack_type: int | None
     completed_ms: int
     far_ms: int

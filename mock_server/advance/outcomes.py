@@ -21,7 +21,7 @@ class OutcomeSpec:
     name: str
     code: str
     success: bool
-    score: tuple[float, float] | None
+    score: tuple[int, int] | None
     attack_types: tuple[int | None, ...]
 
     @property
@@ -64,11 +64,12 @@ class Outcomes:
             video=video and spec.scored,
         )
 
-    def _score(self, spec: OutcomeSpec) -> float | None:
+    def _score(self, spec: OutcomeSpec) -> int | None:
+        """A whole number, as Get Result prints it (``"score": 100``, file 003)."""
         if spec.score is None:
             return None
         low, high = spec.score
-        return low if low == high else float(self.fake.pyfloat(min_value=low, max_value=high, right_digits=1))
+        return int(self.fake.pyint(min_value=low, max_value=high))
 
 
 def load_outcomes(path: Path, schemas: Path, codes: set[str], seed: int | None) -> Outcomes:

@@ -86,7 +86,7 @@ class Results:
             "farImageTime": result.far_ms,
             "nearImageTime": result.near_ms,
             "auditImageUrl": None,
-            "score": _number(result.score),
+            "score": result.score,
             "cameraType": "WEB_CAMERA",
             "video": self._b64(WEBM) if result.video else None,
             "attackType": result.attack_type,
@@ -95,7 +95,7 @@ class Results:
 
     def _detection_data(self, call: Call, owner: str, result: Result, as_url: bool) -> dict[str, Any]:
         scored = result.score is not None
-        score = 0.0 if result.score is None else float(result.score)
+        score = 0.0 if result.score is None else float(result.score)  # a double: 100.0 (002)
         far = self._link(call, FAR, owner, IMAGE_LINK_MS)
         return {
             "detectionResult": far if as_url else self._b64(FAR),
@@ -111,10 +111,3 @@ class Results:
 
     def _link(self, call: Call, asset: str, owner: str, lifetime_ms: int) -> str:
         return public_base_url(call.request, self.journey.public_url) + self.links.publish(asset, owner, lifetime_ms)
-
-
-def _number(score: float | None) -> float | int | None:
-    """Get Result prints whole scores as integers (``"score": 100``)."""
-    if score is None:
-        return None
-    return int(score) if float(score).is_integer() else score

@@ -104,7 +104,7 @@ class ContractSchemas:
         self.responses: dict[tuple[str, str], Schema] = {
             (eid, code): self._response(e, code) for eid, e in catalog.endpoints.items() for code in e.codes
         }
-        self._response_validators = {key: _validator(s) for key, s in self.responses.items()}
+        self._response_validators = {key: _wire_validator(s) for key, s in self.responses.items()}
         self._request_validators: dict[tuple[str, tuple[str, ...]], jsonschema.protocols.Validator] = {}
         for endpoint in catalog.endpoints.values():
             for route in endpoint.routes:
@@ -161,9 +161,37 @@ class ContractSchemas:
         return self.store.bundle(schema, base)
 
 
+def _strict_integer(checker: Any, instance: Any) -> bool:
+    """An integer as JSON prints it: ``100``, not ``100.0`` (draft 7 lets 100.0 pass as an integer)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+WIRE_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@WIRE_FORMATS.checks("double")
+def _double(instance: Any) -> bool:
+    """``format: double`` (OpenAPI's): a number printed with a point, ``100.0`` as file 002 shows."""
+    return isinstance(instance, bool) or not isinstance(instance, int)  # only an int breaks it
+
+
+WireValidator = jsonschema.validators.extend(
+    jsonschema.Draft7Validator,
+    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
+)
+"""Answers are checked as they go on the wire: a client typed from the docs' examples decodes
+``"score": 100`` as an int and ``"livenessScore": 100.0`` as a double, so the form is the contract.
+Requests keep draft 7's leniency (a client may send 1665993522952.0 for a timestamp)."""
+
+
 def _validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
+
+
+def _wire_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
+    WireValidator.check_schema(schema)
+    return WireValidator(schema, format_checker=WIRE_FORMATS)
 
 
 def load_contract(catalog: Catalog, root: Path) -> ContractSchemas:

@@ -39,6 +39,11 @@ def wrong_status(status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]
     return 400, body
 
 
+def score_with_a_point(status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """003 prints "score": 100: a client typed from it cannot decode 84.5 (or 100.0)."""
+    return status, {**body, "data": {**body["data"], "score": body["data"]["score"] + 0.5}}
+
+
 CASES = [
     pytest.param(
         when(GET_RESULT, "SIGNATURE_NOT_EXIST", undocumented_code),
@@ -72,7 +77,14 @@ CASES = [
         ],
         id="wrong-http-status",
     ),
+    pytest.param(
+        when(GET_RESULT, "SUCCESS", score_with_a_point),
+        ("pytest_plugin.suite.test_journey", "-k", "whole_journey", "--liveness-target=mock"),
+        ["*SchemaMismatch: get_result: SUCCESS answer breaks its schema: at data/score: *.5 is not of type 'integer'*"],
+        id="score-not-a-whole-number",
+    ),
 ]
+SANDBOX = ("--liveness-target=sandbox",)  # unless a case names its target
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +108,8 @@ def test_the_suite_catches_the_deviation(
     monkeypatch.setenv("LIVENESS_SECRET_KEY", "samplesecretkey")
     app.rewrite = rewrite
     try:
-        result = run(
-            "--pyargs", *selection, "--liveness-target=sandbox", f"--liveness-base-url={url}", "--liveness-rate=0"
-        )
+        target = () if any(a.startswith("--liveness-target") for a in selection) else SANDBOX
+        result = run("--pyargs", *selection, *target, f"--liveness-base-url={url}", "--liveness-rate=0")
     finally:
         app.rewrite = None
     outcomes = result.parseoutcomes()
@@ -124,3 +135,13 @@ def test_the_same_selections_pass_when_the_mock_does_not_deviate(
     )
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0 and outcomes["passed"] == 8, result.stdout.str()
+    on_the_mock = run(
+        "--pyargs",
+        "pytest_plugin.suite.test_journey",
+        "-k",
+        "whole_journey",
+        "--liveness-target=mock",
+        f"--liveness-base-url={deviating[1]}",
+    )
+    mock_outcomes = on_the_mock.parseoutcomes()
+    assert mock_outcomes.get("failed", 0) == 0 and mock_outcomes["passed"] == 1, on_the_mock.stdout.str()
