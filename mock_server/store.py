@@ -38,6 +38,7 @@ class Result:
     far_ms: int
     near_ms: int | None
     video: bool
+    cross_device: bool = False  # finished through the cross-device flow (multiDevice, useSlaveUrl)
 
 
 @dataclass

@@ -23,6 +23,7 @@ class OutcomeSpec:
     success: bool
     score: tuple[int, int] | None
     attack_types: tuple[int | None, ...]
+    cross_device: bool = False
 
     @property
     def scored(self) -> bool:
@@ -62,6 +63,7 @@ class Outcomes:
             far_ms=now_ms - FAR_BEFORE_MS,
             near_ms=now_ms - NEAR_BEFORE_MS if spec.scored else None,
             video=video and spec.scored,
+            cross_device=spec.cross_device,
         )
 
     def _score(self, spec: OutcomeSpec) -> int | None:
@@ -86,4 +88,4 @@ def _spec(name: str, entry: Mapping[str, Any]) -> OutcomeSpec:
     attack = entry.get("attackType")
     attacks = tuple(attack) if isinstance(attack, list) else (() if attack is None else (attack,))
     score = tuple(entry["score"]) if "score" in entry else None
-    return OutcomeSpec(name, entry["code"], entry["success"], score, attacks)
+    return OutcomeSpec(name, entry["code"], entry["success"], score, attacks, entry.get("crossDevice", False))
