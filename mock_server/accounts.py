@@ -24,6 +24,7 @@ class Account:
     balance: int | None = None
     free_quota: int | None = None
     video_recording: bool = True
+    audit_image: bool = False
     rate_per_second: float | None = None
     rate_burst: int | None = None
     tencent_secret_id: str | None = None
@@ -85,6 +86,7 @@ def _account(entry: Mapping[str, Any]) -> Account:
         balance=entry.get("balance"),
         free_quota=entry.get("freeQuota"),
         video_recording=entry.get("videoRecording", True),
+        audit_image=entry.get("auditImage", False),
         rate_per_second=rate.get("perSecond"),
         rate_burst=rate.get("burst"),
         tencent_secret_id=tencent.get("secretId"),

@@ -36,7 +36,7 @@ from .ids import IdFactory
 from .journal.admin import journal_routes
 from .journal.nearmiss import HostTypos, NearMisses
 from .journal.record import Journal, journal_middleware
-from .media import MediaLibrary, MediaLinks
+from .media import MediaLibrary, MediaLinks, link_key
 from .scenarios.admin import scenario_routes
 from .scenarios.book import ScenarioBook
 from .scenarios.engine import ScenarioEngine
@@ -155,7 +155,7 @@ def _parts(settings: Settings) -> MockParts:
     ids, clock = IdFactory(settings.seed), MockClock(settings.clock_ms)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     library = MediaLibrary(fixtures_dir() / "media")
-    media = MediaLinks(library, clock, ids)
+    media = MediaLinks(library, clock, link_key(settings.seed, settings.link_secret))
     outcomes = _outcomes(catalog, accounts, settings)
     advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media)
     tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)

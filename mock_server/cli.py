@@ -52,6 +52,15 @@ def _serve_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
                 "help": "token every /__admin call needs (required off loopback; default $LIVENESS_MOCK_ADMIN_TOKEN)",
             },
         ),
+        (
+            ("--link-secret",),
+            {
+                "default": os.environ.get("LIVENESS_MOCK_LINK_SECRET"),
+                "metavar": "SECRET",
+                "help": "key of the media links, shared by processes that serve each other's links "
+                "(default $LIVENESS_MOCK_LINK_SECRET, else derived from --seed, else random)",
+            },
+        ),
     ]
 
 
@@ -117,6 +126,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         scenario_header=not args.no_scenario_header,
         journal_size=args.journal_size,
         admin_token=args.admin_token,
+        link_secret=args.link_secret,
     )
 
 

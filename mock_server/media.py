@@ -1,14 +1,17 @@
 """Evidence files (face photos, videos) and the expiring links the mock hands out for them.
 
-The files are real and decodable (``fixtures/media/``), read once at start-up. A link is an
-unguessable token bound to an owner (a signatureId, a livenessId, an SdkToken) and an expiry on
-the mock clock; ``revoke(owner)`` (PII clear-data) kills every link of that owner at once.
+The files are real and decodable (``fixtures/media/``), read once at start-up. A link carries
+its asset, its owner (a signatureId, a livenessId, an SdkToken: as a keyed tag) and its expiry on
+the mock clock, signed with an HMAC, so nothing is stored per link and processes that share the
+key accept each other's links; ``revoke(owner)`` (PII clear-data) kills every link of that owner.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import mimetypes
+import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,8 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .clock import MockClock
-from .ids import IdFactory
+from .clock import DAY_MS, MockClock
 
 MEDIA_PREFIX = "/__mock/media"
 
@@ -64,81 +66,131 @@ class MediaLibrary:
         return self.assets[name]
 
 
+LINK_KEY_LABEL = b"liveness-mock media links\0"
+MAX_LINK_LIFETIME_MS = DAY_MS  # the longest documented life of a link (24 h / 1 day)
+MAX_REVOCATIONS = 50_000
+_TAG_HEX, _MAC_HEX, _MAX_DIGITS = 24, 32, 16
+_GONE = {"error": "this media link does not exist, has expired or was deleted"}
+
+
+def link_key(seed: int | None = None, secret: str | None = None) -> bytes:
+    """The key links are signed with: from ``secret`` if given, else from ``seed``, else random.
+
+    Processes started with the same ``--link-secret`` (or the same ``--seed``) accept each other's
+    links; a seeded run hands out the same links run after run.
+    """
+    if secret:
+        return hashlib.sha256(LINK_KEY_LABEL + b"secret:" + secret.encode()).digest()
+    if seed is not None:
+        return hashlib.sha256(LINK_KEY_LABEL + f"seed:{seed}".encode()).digest()
+    return secrets.token_bytes(32)
+
+
 @dataclass(frozen=True)
 class Link:
-    asset: Asset
-    owner: str
+    """What a link says about itself: whose asset, when issued (a stamp ordered against
+    revocations, the mock clock's ms unless the owner was revoked in that ms) and until when."""
+
+    tag: str
+    issued_ms: int
     expires_ms: int
+    asset: str
 
 
 class MediaLinks:
-    """Expiring, revocable links to assets, bounded: an owner keeps its last few links per asset
-    (asking again gives a fresh link, as the docs say; older ones stay valid until pushed out)
-    and the whole table its ``max_links`` newest."""
+    """Self-contained links: ``/__mock/media/<tag>.<stamp>.<expires>.<mac>/<file>``.
+
+    The link carries its asset, its owner (as a keyed tag: an SdkToken never shows in a URL) and
+    its expiry, with an HMAC over them, so it answers for its whole life however many others were
+    issued, and nothing is stored per link. ``revoke(owner)`` (PII clear-data) remembers when the
+    owner's links were revoked: links issued until then are refused. ``reset`` starts a new epoch
+    (part of every MAC): links issued before a reset are refused after it.
+    """
 
     def __init__(
-        self, library: MediaLibrary, clock: MockClock, ids: IdFactory, per_asset: int = 4, max_links: int = 50_000
+        self, library: MediaLibrary, clock: MockClock, key: bytes, max_revocations: int = MAX_REVOCATIONS
     ) -> None:
         self.library = library
         self.clock = clock
-        self.ids = ids
-        self.per_asset = per_asset
-        self.max_links = max_links
-        self._links: OrderedDict[str, Link] = OrderedDict()
-        self._by_owner: dict[str, list[str]] = {}
+        self.max_revocations = max_revocations
+        self._key = key
+        self._epoch = 0
+        self._revoked: OrderedDict[str, int] = OrderedDict()  # owner tag -> the last link stamp revoked
+        self._newest = 0  # the highest stamp issued: a revocation covers every link before it
 
     def publish(self, asset_name: str, owner: str, lifetime_ms: int) -> str:
-        """A path (``/__mock/media/<token>/<file>``) serving the asset until it expires or is revoked."""
-        token = self.ids.secret(18)
-        self._links[token] = Link(self.library[asset_name], owner, self.clock.now_ms() + lifetime_ms)
-        tokens = self._by_owner.setdefault(owner, [])
-        tokens.append(token)
-        same_asset = [t for t in tokens if t in self._links and self._links[t].asset.name == asset_name]
-        for old in same_asset[: -self.per_asset]:
-            self._forget(old)
-        while len(self._links) > self.max_links:
-            self._forget(next(iter(self._links)))
-        return f"{MEDIA_PREFIX}/{token}/{asset_name}"
+        """A path serving the asset until it expires (at most a day) or its owner is revoked."""
+        asset = self.library[asset_name].name
+        now = self.clock.now_ms()
+        tag = self._tag(owner)
+        # a stamp, ordered after the owner's last revocation (which may be this very millisecond)
+        issued = max(now, self._revoked.get(tag, -1) + 1)
+        self._newest = max(self._newest, issued)
+        link = Link(tag, issued, now + min(lifetime_ms, MAX_LINK_LIFETIME_MS), asset)
+        return f"{MEDIA_PREFIX}/{link.tag}.{link.issued_ms}.{link.expires_ms}.{self._mac(link)}/{asset}"
 
-    def resolve(self, token: str) -> Asset | None:
-        link = self._links.get(token)
-        if link is None:
+    def resolve(self, token: str, asset_name: str) -> Asset | None:
+        """The asset a link serves now, or None: unknown asset, tampered, expired, revoked, or older than a reset."""
+        link = _parse(token, asset_name)
+        if link is None or link.asset not in self.library.assets:
             return None
-        if link.expires_ms <= self.clock.now_ms():
-            self._forget(token)
+        if not hmac.compare_digest(self._mac(link), token.rsplit(".", 1)[1]):
             return None
-        return link.asset
+        if link.expires_ms <= self.clock.now_ms() or link.issued_ms <= self._revoked.get(link.tag, -1):
+            return None
+        return self.library[link.asset]
 
-    def revoke(self, owner: str) -> int:
-        """Kill every link of ``owner``; how many there were."""
-        tokens = self._by_owner.pop(owner, [])
-        dead = [t for t in tokens if self._links.pop(t, None) is not None]
-        return len(dead)
+    def revoke(self, owner: str) -> None:
+        """Kill every link of ``owner`` issued so far (bounded: the oldest revocations go first)."""
+        tag = self._tag(owner)
+        # every stamp issued so far, even after the clock was moved back
+        self._revoked[tag] = max(self.clock.now_ms(), self._newest, self._revoked.get(tag, -1))
+        self._revoked.move_to_end(tag)
+        while len(self._revoked) > self.max_revocations:
+            self._revoked.popitem(last=False)
+
+    @property
+    def revocations(self) -> int:
+        """How many owners' revocations are remembered (at most ``max_revocations``)."""
+        return len(self._revoked)
 
     def reset(self) -> None:
-        self._links.clear()
-        self._by_owner.clear()
+        self._epoch += 1
+        self._revoked.clear()
 
-    def _forget(self, token: str) -> None:
-        link = self._links.pop(token, None)
-        if link is None:
-            return
-        tokens = self._by_owner.get(link.owner)
-        if tokens is not None:
-            tokens.remove(token)
-            if not tokens:
-                del self._by_owner[link.owner]
+    def _tag(self, owner: str) -> str:
+        return hmac.new(self._key, b"owner\0" + owner.encode(), hashlib.sha256).hexdigest()[:_TAG_HEX]
+
+    def _mac(self, link: Link) -> str:
+        message = f"{self._epoch}\0{link.tag}\0{link.issued_ms}\0{link.expires_ms}\0{link.asset}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:_MAC_HEX]
 
     def routes(self) -> list[BaseRoute]:
         async def serve(request: Request) -> Response:
-            asset = self.resolve(request.path_params["token"])
-            if asset is None or asset.name != request.path_params["name"]:
-                return JSONResponse(
-                    {"error": "this media link does not exist, has expired or was deleted"}, status_code=404
-                )
+            asset = self.resolve(request.path_params["token"], request.path_params["name"])
+            if asset is None:
+                return JSONResponse(_GONE, status_code=404)
             return Response(asset.content, media_type=asset.media_type, headers={"Cache-Control": "no-store"})
 
         return [Route(MEDIA_PREFIX + "/{token}/{name}", serve, methods=["GET", "HEAD"])]
+
+
+def _parse(token: str, asset_name: str) -> Link | None:
+    parts = token.split(".")
+    if len(parts) != 4:
+        return None
+    tag, issued, expires, mac = parts
+    if not (_hex(tag, _TAG_HEX) and _hex(mac, _MAC_HEX) and _digits(issued) and _digits(expires)):
+        return None
+    return Link(tag, int(issued), int(expires), asset_name)
+
+
+def _hex(text: str, length: int) -> bool:
+    return len(text) == length and all(c in "0123456789abcdef" for c in text)
+
+
+def _digits(text: str) -> bool:
+    return 0 < len(text) <= _MAX_DIGITS and text.isascii() and text.isdigit()
 
 
 def public_base_url(request: HasScope, configured: str | None = None) -> str:

@@ -45,6 +45,9 @@ class Settings:
     scenario_header: bool = True
     journal_size: int = 1000
     admin_token: str | None = field(default=None, repr=False)
+    # The key of the media links' HMAC (never printed): processes with the same secret (or the
+    # same seed) accept each other's links; without either, a random key per instance.
+    link_secret: str | None = field(default=None, repr=False)
 
     @property
     def is_loopback(self) -> bool:

@@ -32,12 +32,13 @@ class Result:
 
     outcome: str
     code: str
-    score: float | None
+    score: int | None
     attack_type: int | None
     completed_ms: int
     far_ms: int
     near_ms: int | None
     video: bool
+    cross_device: bool = False  # finished through the cross-device flow (multiDevice, useSlaveUrl)
 
 
 @dataclass

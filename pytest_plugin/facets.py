@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,12 +39,19 @@ def facets(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Facets:
         values = branch.get("enum", [])
         enum += [v for v in values if v is not None]
         types.update(json_type(v) for v in values)
-        url = url or str(branch.get("pattern", "")).startswith("^https?://")
+        url = url or _url_pattern(str(branch.get("pattern", "")))
         if kind == "integer":
             bounds = (branch.get("minimum"), branch.get("maximum"))
         if kind == "string" and "maxLength" in branch and not values:
             max_length = branch["maxLength"]
     return Facets(frozenset(types), tuple(enum), url, bounds, max_length)
+
+
+def _url_pattern(pattern: str) -> bool:
+    """A pattern that accepts an https URL and refuses it without its scheme (however it is spelled)."""
+    if not pattern:
+        return False
+    return re.search(pattern, "https://www.example.com/") is not None and re.search(pattern, "www.example.com/") is None
 
 
 def _branches(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

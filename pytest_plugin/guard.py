@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -71,6 +72,32 @@ class Pacer:
             now = self._clock()
             start = max(now, self._next)
             self._next = start + self.interval
+            return start - now
+
+
+class WindowPacer:
+    """At most ``limit`` requests in any ``window`` seconds, as a documented limit reads (Tencent:
+    "a maximum of 20 requests per second" per action): the next request waits until the oldest
+    of the last ``limit`` is ``window`` (plus a margin for clock granularity) behind it."""
+
+    def __init__(
+        self, limit: int, window: float = 1.0, margin: float = 0.05, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.window = window + margin
+        self._clock = clock
+        self._slots: deque[float] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    def delay(self) -> float:
+        """Seconds to wait before the next request (and book its slot)."""
+        with self._lock:
+            now = self._clock()
+            start = now
+            if self._slots:
+                start = max(start, self._slots[-1])
+            if len(self._slots) == self._slots.maxlen:
+                start = max(start, self._slots[0] + self.window)
+            self._slots.append(start)
             return start - now
 
 

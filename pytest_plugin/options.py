@@ -1,8 +1,9 @@
 """The plugin's options: command line, ini file and environment, read into one frozen object.
 
 Every option exists on the command line and in the ini file (the command line wins), as
-pytest-xdist does. Credentials are read from the environment first (where CI keeps secrets), then
-from the ini file, never from the command line (which ``ps`` shows to everyone). Imports only
+pytest-xdist does. Credentials (ADVANCE AI's access key pair, Tencent Cloud's SecretId/SecretKey)
+are read from the environment first (where CI keeps secrets), then from the ini file, never from
+the command line (which ``ps`` shows to everyone). Imports only
 pytest and the standard library: pytest loads this module in every run.
 """
 
@@ -20,6 +21,9 @@ TARGETS = ("mock", "sandbox")
 DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY = "sampleaccesskey", "samplesecretkey"  # the mock's default account
 T = TypeVar("T", int, float)
 ENV_ACCESS_KEY, ENV_SECRET_KEY = "LIVENESS_ACCESS_KEY", "LIVENESS_SECRET_KEY"
+# Tencent Cloud's own variable names (its SDKs and CLI read them); the mock's default pair otherwise.
+ENV_TENCENT_ID, ENV_TENCENT_KEY = "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"
+DEFAULT_TENCENT_ID, DEFAULT_TENCENT_KEY = "AKIDmocksampleid", "mocksamplesecretkey"
 # A real sandbox is paid and rate limited: without limits given, stay well inside them.
 SANDBOX_DEFAULTS = {"max_calls": 500.0, "max_billable": 10.0, "rate": 5.0}
 
@@ -42,6 +46,8 @@ class LivenessOptions:
     host_map: Mapping[str, str] = field(default_factory=dict)
     access_key: str | None = None
     secret_key: str | None = field(default=None, repr=False)  # pytest prints fixture values on failure
+    tencent_secret_id: str | None = None
+    tencent_secret_key: str | None = field(default=None, repr=False)
     max_calls: int | None = None
     max_billable: int | None = None
     rate: float | None = None
@@ -61,6 +67,16 @@ class LivenessOptions:
             "(or liveness_access_key / liveness_secret_key in the ini file)"
         )
 
+    @property
+    def missing_tencent_credentials(self) -> str | None:
+        """Why the Tencent Cloud actions cannot be signed, in one line; None when they can."""
+        if self.tencent_secret_id and self.tencent_secret_key:
+            return None
+        return (
+            f"liveness {self.target}: Tencent Cloud: set {ENV_TENCENT_ID} and {ENV_TENCENT_KEY} "
+            "(or liveness_tencent_secret_id / liveness_tencent_secret_key in the ini file)"
+        )
+
     def describe(self) -> str:
         where = "in-process" if self.in_process else (self.base_url or "each host at https://<host>")
         if self.host_map:
@@ -76,6 +92,16 @@ def add_options(parser: pytest.Parser) -> None:
         parser.addini(f"liveness_{name}", help_text, default="")
     parser.addini("liveness_access_key", f"Access key of the sandbox account (env {ENV_ACCESS_KEY} wins)", default="")
     parser.addini("liveness_secret_key", f"Secret key of the sandbox account (env {ENV_SECRET_KEY} wins)", default="")
+    parser.addini(
+        "liveness_tencent_secret_id",
+        f"Tencent Cloud SecretId of the sandbox account (env {ENV_TENCENT_ID} wins)",
+        default="",
+    )
+    parser.addini(
+        "liveness_tencent_secret_key",
+        f"Tencent Cloud SecretKey of the sandbox account (env {ENV_TENCENT_KEY} wins)",
+        default="",
+    )
 
 
 def read_options(config: pytest.Config) -> LivenessOptions:
@@ -84,9 +110,13 @@ def read_options(config: pytest.Config) -> LivenessOptions:
     if target not in TARGETS:
         raise pytest.UsageError(f"--liveness-target must be one of {', '.join(TARGETS)}, not {target!r}")
     sandbox = target == "sandbox"
-    key, secret = _credential(config, ENV_ACCESS_KEY, "access"), _credential(config, ENV_SECRET_KEY, "secret")
+    key, secret = (
+        _credential(config, ENV_ACCESS_KEY, "liveness_access_key"),
+        _credential(config, ENV_SECRET_KEY, "liveness_secret_key"),
+    )
     if not sandbox and not (key or secret):
         key, secret = DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
+    tencent_id, tencent_key = _tencent_credentials(config, sandbox)
     base_url = _text(config, "base_url")
     max_calls, max_billable = _number(config, "max_calls", int), _number(config, "max_billable", int)
     rate = _number(config, "rate", float)
@@ -96,6 +126,8 @@ def read_options(config: pytest.Config) -> LivenessOptions:
         host_map=parse_host_map(_text(config, "host_map")),
         access_key=key,
         secret_key=secret,
+        tencent_secret_id=tencent_id,
+        tencent_secret_key=tencent_key,
         max_calls=int(SANDBOX_DEFAULTS["max_calls"]) if max_calls is None and sandbox else max_calls,
         max_billable=int(SANDBOX_DEFAULTS["max_billable"]) if max_billable is None and sandbox else max_billable,
         rate=SANDBOX_DEFAULTS["rate"] if rate is None and sandbox else rate,
@@ -130,8 +162,21 @@ def _number(config: pytest.Config, name: str, kind: type[T]) -> T | None:
         raise pytest.UsageError(f"--liveness-{name.replace('_', '-')}: {text!r} is not a {kind.__name__}") from None
 
 
-def _credential(config: pytest.Config, env: str, kind: str) -> str | None:
-    return os.environ.get(env) or str(config.getini(f"liveness_{kind}_key") or "").strip() or None
+def _tencent_credentials(config: pytest.Config, sandbox: bool) -> tuple[str | None, str | None]:
+    """A sandbox: the environment, else the ini file. The mock: the ini file, else the mock's own
+    pair; never TENCENTCLOUD_*, Tencent's global variables, which may hold a real key."""
+    if sandbox:
+        return (
+            _credential(config, ENV_TENCENT_ID, "liveness_tencent_secret_id"),
+            _credential(config, ENV_TENCENT_KEY, "liveness_tencent_secret_key"),
+        )
+    secret_id = _credential(config, None, "liveness_tencent_secret_id")
+    secret_key = _credential(config, None, "liveness_tencent_secret_key")
+    return (secret_id, secret_key) if secret_id or secret_key else (DEFAULT_TENCENT_ID, DEFAULT_TENCENT_KEY)
+
+
+def _credential(config: pytest.Config, env: str | None, ini: str) -> str | None:
+    return (os.environ.get(env) if env else None) or str(config.getini(ini) or "").strip() or None
 
 
 def _url(url: str, what: str) -> str:

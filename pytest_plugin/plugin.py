@@ -8,7 +8,7 @@ each test after a reset, so tests never see each other's tokens, sessions or clo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +164,27 @@ def liveness_api(request: pytest.FixtureRequest, liveness_options: LivenessOptio
     return client
 
 
+@pytest.fixture(scope="session")
+def liveness_tencent_client(request: pytest.FixtureRequest) -> Iterator[LivenessClient]:
+    """One client for Tencent Cloud's actions (TC3-signed; same rate and budgets as the others)."""
+    from .client import LivenessClient
+
+    client = LivenessClient(_core(request, need=lambda o: o.missing_tencent_credentials))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def liveness_tencent_api(request: pytest.FixtureRequest, liveness_options: LivenessOptions) -> LivenessClient:
+    """A client of the target's Tencent Cloud actions (``.call("get_liveness_result", {...})``),
+    signing with TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY; on the mock, reset for this test."""
+    _skip_if(liveness_options.missing_tencent_credentials)
+    if liveness_options.target == "mock":
+        request.getfixturevalue("liveness_mock")
+    client: LivenessClient = request.getfixturevalue("liveness_tencent_client")
+    return client
+
+
 @pytest.fixture
 def liveness_async_api(
     request: pytest.FixtureRequest, liveness_options: LivenessOptions
@@ -188,8 +209,12 @@ def liveness_scenario(liveness_mock: LivenessMock) -> Iterator[ScenarioControl]:
 
 
 def _skip_without_credentials(options: LivenessOptions) -> None:
-    if options.missing_credentials:
-        pytest.skip(options.missing_credentials)
+    _skip_if(options.missing_credentials)
+
+
+def _skip_if(reason: str | None) -> None:
+    if reason:
+        pytest.skip(reason)
 
 
 def _reset_for_test(request: pytest.FixtureRequest, options: LivenessOptions) -> None:
@@ -198,14 +223,17 @@ def _reset_for_test(request: pytest.FixtureRequest, options: LivenessOptions) ->
         request.getfixturevalue("liveness_mock")
 
 
-def _core(request: pytest.FixtureRequest) -> ClientCore:
-    """A ClientCore for the target; rate and budgets are shared by every client of the run."""
+def _core(
+    request: pytest.FixtureRequest, need: Callable[[LivenessOptions], str | None] = lambda o: o.missing_credentials
+) -> ClientCore:
+    """A ClientCore for the target; rate and budgets are shared by every client of the run.
+    ``need`` says why the credentials it needs are missing (ADVANCE AI's, by default)."""
     from .calls import ClientCore
     from .guard import Budget, Pacer
 
     state = request.config.stash[STATE]
     options = state.options
-    _skip_without_credentials(options)
+    _skip_if(need(options))
     state.budget = state.budget or Budget(options.max_calls, options.max_billable)
     state.pacer = state.pacer or Pacer(options.rate)
     mock_url = request.getfixturevalue("liveness_mock_server").url if options.in_process else None

@@ -35,24 +35,53 @@ def endpoint(name: str | Endpoint) -> Endpoint:
 
 
 def advance_endpoints() -> list[str]:
-    """Endpoints of the ADVANCE AI protocol (the ones this suite speaks today)."""
+    """Endpoints of the ADVANCE AI protocol (access tokens, envelopes with code and message)."""
     return [e.id for e in catalog().endpoints.values() if e.protocol == "advance"]
+
+
+def tencent_endpoints() -> list[str]:
+    """Tencent Cloud API 3.0 actions (TC3 signatures, ``{"Response": ...}`` answers)."""
+    return [e.id for e in catalog().endpoints.values() if e.protocol == "tencent"]
 
 
 def documented_routes(name: str) -> list[Route]:
     return [r for r in endpoint(name).routes if r.documented]
 
 
-def route_at(host: str, path: str) -> Route | None:
-    """The catalog route serving ``path`` on ``host`` (None for admin, media and unknown paths)."""
-    return _routes().get((host, path))
+def suite_routes(name: str) -> list[Route]:
+    """The routes the suite calls: the documented ones, or all of an endpoint the seeds only
+    mention (ApplyLivenessToken, GetLivenessResult's companion)."""
+    return documented_routes(name) or list(endpoint(name).routes)
+
+
+def route_at(host: str, path: str, action: str | None = None) -> Route | None:
+    """The catalog route serving ``path`` on ``host`` (None for admin, media and unknown paths);
+    Tencent's actions share ``POST /`` and differ by ``action`` (X-TC-Action)."""
+    found = _routes().get((host, path), [])
+    if action is not None:
+        found = [r for r in found if r.action == action]
+    return found[0] if len(found) == 1 else None
 
 
 @cache
-def _routes() -> dict[tuple[str, str], Route]:
-    return {(r.host, r.path): r for r in catalog().routes()}
+def _routes() -> dict[tuple[str, str], list[Route]]:
+    routes: dict[tuple[str, str], list[Route]] = {}
+    for route in catalog().routes():
+        routes.setdefault((route.host, route.path), []).append(route)
+    return routes
 
 
 def may_charge(endpoint_id: str) -> bool:
     """Whether any documented answer of the endpoint is priced PAY."""
     return any(code.pricing == "PAY" for code in endpoint(endpoint_id).codes.values())
+
+
+TOKEN_REFUSAL_KEYS = ("access_denied_token", "token_not_found")  # the catalog's keys of a refused token
+
+
+@cache
+def token_refusals(endpoint_id: str) -> tuple[str, ...]:
+    """The texts an endpoint answers IAM_FAILED with when the access token is missing or unknown."""
+    codes = endpoint(endpoint_id).codes
+    iam = codes.get("IAM_FAILED")
+    return tuple(iam.messages[key] for key in TOKEN_REFUSAL_KEYS if key in iam.messages) if iam else ()

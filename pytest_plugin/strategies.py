@@ -49,7 +49,8 @@ class ApiRequest:
     def send(self, client: Any) -> httpx.Response:
         if spec.endpoint(self.endpoint_id).request_in == "query":
             return client.get(self.route.path, params=self.params, host=self.route.host)  # type: ignore[no-any-return]
-        return client.post(self.route.path, json=self.params, host=self.route.host)  # type: ignore[no-any-return]
+        action = {"headers": {"X-TC-Action": self.route.action}} if self.route.action else {}  # Tencent: POST /
+        return client.post(self.route.path, json=self.params, host=self.route.host, **action)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class InvalidRequest(ApiRequest):
 
 
 def valid_requests(endpoint_id: str, *, host: str | None = None) -> st.SearchStrategy[ApiRequest]:
-    """Requests the endpoint's schema accepts, on its documented routes (or the one on ``host``)."""
+    """Requests the endpoint's schema accepts, on the routes the suite calls (or the one on ``host``)."""
     return st.sampled_from(_routes(endpoint_id, host)).flatmap(
         lambda route: request_params(endpoint_id, route.require).map(lambda p: ApiRequest(endpoint_id, route, p))
     )
@@ -183,7 +184,7 @@ def _mutations(endpoint_id: str, require: tuple[str, ...]) -> list[Mutation]:
 
 
 def _routes(endpoint_id: str, host: str | None) -> list[Route]:
-    routes = [r for r in spec.documented_routes(endpoint_id) if host is None or r.host == host]
+    routes = [r for r in spec.suite_routes(endpoint_id) if host is None or r.host == host]
     if not routes:
         raise ValueError(f"{endpoint_id} has no documented route on {host}")
     return routes

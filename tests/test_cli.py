@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from mock_server.cli import main
+from mock_server.cli import _parser, _settings, main
 from mock_server.contract.catalog import Catalog
 from mock_server.contract.schemas import ContractSchemas
 
@@ -121,3 +121,12 @@ def test_an_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[st
         main(["fly"])
     assert exited.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_the_link_secret_comes_from_the_environment_or_the_option_and_is_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LIVENESS_MOCK_LINK_SECRET", "from-env-4b1d")
+    assert _settings(_parser().parse_args(["serve"])).link_secret == "from-env-4b1d"
+    settings = _settings(_parser().parse_args(["serve", "--link-secret", "from-option-9c2e"]))
+    assert settings.link_secret == "from-option-9c2e" and "from-option-9c2e" not in repr(settings)

@@ -54,4 +54,6 @@ def test_an_unpacked_wheel_serves_its_routes_from_anywhere(wheel: Path, tmp_path
     )
     first, *routes = result.stdout.splitlines()
     assert first == str(site / "mock_server" / "_data" / "schemas")
-    assert len(routes) == 36 + 2  # 28 documented + Token Authentication on 8 more hosts + Tencent's two actions
+    assert (
+        len(routes) == 36 + 8 + 2
+    )  # 28 documented + Token Authentication and regional Get Token on 8 more hosts each + Tencent's two actions

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute
 
 from ..accounts import Accounts
 from ..clock import MockClock
+from ..contract.resources import fixtures_dir, schemas_dir
 from ..contract.schemas import ContractSchemas
 from ..gateway.call import Action, Guard
 from ..ids import IdFactory
@@ -23,6 +24,7 @@ from .billing import Billing
 from .callbacks import CallbackSender
 from .h5page import H5Page
 from .journey import Journey
+from .languages import load_languages
 from .outcomes import Outcomes
 from .results import Results
 from .ui import configure_ui_action
@@ -64,5 +66,6 @@ class AdvanceApi:
         }
         self.guards: dict[str, Guard] = {"access_token": auth.require_token}
         self.admin_routes: list[BaseRoute] = SessionAdmin(self.journey, self.store, clock, ids, accounts).routes()
-        self.page_routes: list[BaseRoute] = H5Page(self.journey, self.store, clock).routes()
+        languages = load_languages(fixtures_dir() / "h5_languages.yaml", schemas_dir())
+        self.page_routes: list[BaseRoute] = H5Page(self.journey, self.store, clock, languages).routes()
         self.resets: list[Callable[[], None]] = [outcomes.reseed, self.store.reset]

@@ -33,7 +33,7 @@ def callback_payload(session: Session) -> dict[str, Any]:
         "bizCode": session.request.get("bizCode"),
         "code": result.code,
         "success": result.code == "SUCCESS" and result.attack_type is None,
-        "livenessScore": result.score,
+        "livenessScore": None if result.score is None else float(result.score),  # a double, as Liveness Detection's
         "attackType": result.attack_type,
         "timestamp": result.completed_ms,
     }

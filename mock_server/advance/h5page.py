@@ -1,13 +1,15 @@
 """The simulated H5 liveness page behind a session's ``url``: a self-contained HTML page where a
-person or a browser test chooses the outcome. It shows the texts and colours set through
-ConfigureUI, then redirects to the return URL (pass) or the failure URL, or posts
-``successNext`` / ``failedNext`` to the parent frame when the session asked for an iframe.
+person or a browser test chooses the outcome. It speaks the IDVS session's ``language``, shows
+the texts and colours set through ConfigureUI (and the score when ``showScore`` is true), then
+redirects to the return URL (pass) or the failure URL, or posts ``successNext`` /
+``failedNext`` to the parent frame when the session asked for an iframe.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -21,17 +23,11 @@ from ..admin.endpoint import AdminError, json_object
 from ..clock import MockClock
 from ..store import Session, Store
 from .journey import H5_PREFIX, Journey, SessionError
+from .languages import PageLanguages
 
 TEMPLATES = Path(__file__).parent / "templates"
 AUTO_NEXT_MS = 1200
-DEFAULT_TEXTS = {
-    "title": "Liveness Detection",
-    "successDesc": "Liveness Detection succeed",
-    "failedDesc": "Liveness Detection failed",
-    "nextStep": "Next Step",
-    "background": "#f3f4f6",
-    "accent": "#2563eb",
-}
+DEFAULT_COLOURS = {"background": "#f3f4f6", "accent": "#2563eb"}
 
 
 def next_step(session: Session, success: bool) -> dict[str, Any]:
@@ -46,14 +42,17 @@ def next_step(session: Session, success: bool) -> dict[str, Any]:
     else:
         iframe = parse_qs(urlsplit(url).query).get("isLivenessIframe", [""])[0] == "true"
     message = "successNext" if success else "failedNext"
-    return {"mode": "postMessage" if iframe else "redirect", "url": url, "message": message, "success": success}
+    score = session.result.score if session.result else None
+    mode = "postMessage" if iframe else "redirect"
+    return {"mode": mode, "url": url, "message": message, "success": success, "score": score}
 
 
 class H5Page:
-    def __init__(self, journey: Journey, store: Store, clock: MockClock) -> None:
+    def __init__(self, journey: Journey, store: Store, clock: MockClock, languages: PageLanguages) -> None:
         self.journey = journey
         self.store = store
         self.clock = clock
+        self.languages = languages
         self.page = Template((TEMPLATES / "h5.html").read_text(encoding="utf-8"))
         self.notice = Template((TEMPLATES / "h5_notice.html").read_text(encoding="utf-8"))
 
@@ -98,16 +97,22 @@ class H5Page:
         return JSONResponse({"status": "abandoned"})
 
     def _render(self, session: Session, path: str) -> str:
-        texts = _texts(self.store.ui_config(session.account) or {})
+        language = self.languages.pick(session.request.get("language") if session.kind == "idvs" else None)
+        config = self.store.ui_config(session.account) or {}
+        texts = _texts(config, language.texts)
         page = {
             "completeUrl": f"{path}/complete",
             "abandonUrl": f"{path}/abandon",
             "successDesc": texts["successDesc"],
             "failedDesc": texts["failedDesc"],
+            "scoreLabel": texts["score"],
+            "left": texts["left"],
+            "showScore": (config.get("mobileResultPage") or {}).get("showScore") is True,
             "autoNextMs": AUTO_NEXT_MS,
         }
         dark = session.kind == "idvs" and session.request.get("prefersColorScheme") == "dark"
         return self.page.substitute(
+            lang=html.escape(language.tag),
             title=html.escape(texts["title"]),
             next_step=html.escape(texts["nextStep"]),
             background=html.escape(texts["background"]),
@@ -122,8 +127,8 @@ class H5Page:
         )
 
 
-def _texts(config: dict[str, Any]) -> dict[str, str]:
-    """ConfigureUI settings over the defaults (null or absent keeps the default)."""
+def _texts(config: dict[str, Any], language: Mapping[str, str]) -> dict[str, str]:
+    """ConfigureUI settings over the page language's texts (null or absent keeps the default)."""
     result = config.get("mobileResultPage") or {}
     camera = config.get("mobileCameraPage") or {}
     chosen = {
@@ -134,4 +139,5 @@ def _texts(config: dict[str, Any]) -> dict[str, str]:
         "background": result.get("backgroundColor") or camera.get("backgroundColor"),
         "accent": result.get("nextStepButtonBackgroundColor"),
     }
-    return {key: value or DEFAULT_TEXTS[key] for key, value in chosen.items()}
+    defaults = {**language, **DEFAULT_COLOURS}
+    return {**defaults, **{key: value for key, value in chosen.items() if value}}

@@ -22,8 +22,9 @@ class OutcomeSpec:
     name: str
     code: str
     success: bool
-    score: tuple[float, float] | None
+    score: tuple[int, int] | None
     attack_types: tuple[int | None, ...]
+    cross_device: bool = False
 
     @property
     def scored(self) -> bool:
@@ -72,13 +73,15 @@ class Outcomes:
             far_ms=now_ms - FAR_BEFORE_MS,
             near_ms=now_ms - NEAR_BEFORE_MS if spec.scored else None,
             video=video and spec.scored,
+            cross_device=spec.cross_device,
         )
 
-    def _score(self, spec: OutcomeSpec) -> float | None:
+    def _score(self, spec: OutcomeSpec) -> int | None:
+        """A whole number, as Get Result prints it (``"score": 100``, file 003)."""
         if spec.score is None:
             return None
         low, high = spec.score
-        return low if low == high else float(self.fake.pyfloat(min_value=low, max_value=high, right_digits=1))
+        return int(self.fake.pyint(min_value=low, max_value=high))
 
 
 def load_outcomes(path: Path, schemas: Path, codes: set[str], seed: int | None) -> Outcomes:
@@ -95,4 +98,4 @@ def _spec(name: str, entry: Mapping[str, Any]) -> OutcomeSpec:
     attack = entry.get("attackType")
     attacks = tuple(attack) if isinstance(attack, list) else (() if attack is None else (attack,))
     score = tuple(entry["score"]) if "score" in entry else None
-    return OutcomeSpec(name, entry["code"], entry["success"], score, attacks)
+    return OutcomeSpec(name, entry["code"], entry["success"], score, attacks, entry.get("crossDevice", False))

@@ -21,6 +21,7 @@ from .journey import Journey
 IMAGE_LINK_MS = DAY_MS  # "the url will remain valid for only 24 hours" (002)
 VIDEO_LINK_MS = DAY_MS  # "a link that will be expired in 1 day" (000)
 FAR, NEAR, WEBM, MP4 = "face_far.jpg", "face_near.jpg", "liveness.webm", "liveness.mp4"
+AUDIT = "audit_image.zip"  # "Will return audit image in a link, format is zip" (002)
 
 
 class Results:
@@ -41,7 +42,7 @@ class Results:
             raise ApiError("RESULT_NOT_FOUND")
         if session.result is None:
             raise ApiError("LIVENESS_NO_RESULT")
-        return Outcome(session.result.code, self._h5_data(session.result))
+        return Outcome(session.result.code, self._h5_data(call, session.signature_id, session.result))
 
     def liveness_detection(self, call: Call) -> Outcome:
         owner, result = self._find(
@@ -77,30 +78,32 @@ class Results:
             raise ApiError(missing_liveness)
         return liveness_id, record.result
 
-    def _h5_data(self, result: Result) -> dict[str, Any]:
+    def _h5_data(self, call: Call, owner: str, result: Result) -> dict[str, Any]:
         scored = result.score is not None
+        cross_device = {"multiDevice": True, "useSlaveUrl": True} if result.cross_device else {}
         return {
             "image": self._b64(FAR),
             "imageFar": self._b64(FAR),
             "imageNear": self._b64(NEAR) if scored else None,
             "farImageTime": result.far_ms,
             "nearImageTime": result.near_ms,
-            "auditImageUrl": None,
-            "score": _number(result.score),
+            "auditImageUrl": self._audit(call, owner),
+            "score": result.score,
             "cameraType": "WEB_CAMERA",
             "video": self._b64(WEBM) if result.video else None,
             "attackType": result.attack_type,
             **({} if scored else {"multiDevice": False, "useSlaveUrl": False}),
+            **cross_device,
         }
 
     def _detection_data(self, call: Call, owner: str, result: Result, as_url: bool) -> dict[str, Any]:
         scored = result.score is not None
-        score = 0.0 if result.score is None else float(result.score)
+        score = 0.0 if result.score is None else float(result.score)  # a double: 100.0 (002)
         far = self._link(call, FAR, owner, IMAGE_LINK_MS)
         return {
             "detectionResult": far if as_url else self._b64(FAR),
             "livenessScore": score,
-            "auditImageUrl": None,
+            "auditImageUrl": self._audit(call, owner),
             "imageFarUrl": far,
             "imageNearUrl": self._link(call, NEAR, owner, IMAGE_LINK_MS) if scored else None,
             "farImageTime": result.far_ms,
@@ -109,12 +112,11 @@ class Results:
             "attackSubType": None,
         }
 
+    def _audit(self, call: Call, owner: str) -> str | None:
+        """A link to the audit images' zip for an account that configured them, else null (002)."""
+        if call.account is None or not call.account.audit_image:
+            return None
+        return self._link(call, AUDIT, owner, IMAGE_LINK_MS)
+
     def _link(self, call: Call, asset: str, owner: str, lifetime_ms: int) -> str:
         return public_base_url(call.request, self.journey.public_url) + self.links.publish(asset, owner, lifetime_ms)
-
-
-def _number(score: float | None) -> float | int | None:
-    """Get Result prints whole scores as integers (``"score": 100``)."""
-    if score is None:
-        return None
-    return int(score) if float(score).is_integer() else score

@@ -66,13 +66,17 @@ class OpenApiBuilder:
         return grouped
 
     def _operation(self, endpoint: Endpoint, route: Route) -> dict[str, Any]:
-        paths = list(dict.fromkeys(r.path for r in endpoint.routes))
-        op_id = endpoint.id if len(paths) == 1 else f"{endpoint.id}_{route.path.strip('/').split('/')[0]}"
+        documented = list(dict.fromkeys(r.path for r in endpoint.routes if r.documented))
+        own_name = documented == [route.path]  # an undocumented alias never takes the endpoint's own id
+        op_id = endpoint.id if own_name else f"{endpoint.id}_{route.path.strip('/').split('/')[0]}"
+        description = f"Documented in seeds file {endpoint.source}."
+        if route.path not in documented:
+            description += " This path is served beyond the docs: public integrations call it."
         operation: dict[str, Any] = {
             "operationId": op_id,
             "summary": endpoint.title,
             "tags": [endpoint.id],
-            "description": f"Documented in seeds file {endpoint.source}.",
+            "description": description,
             "responses": self._responses(endpoint),
         }
         if endpoint.auth == "access_token":

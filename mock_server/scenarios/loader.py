@@ -7,6 +7,7 @@ does not have, data that breaks the code's schema, a template naming no regex gr
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +17,7 @@ from typing import Any
 from ..contract.catalog import Catalog
 from ..contract.envelopes import ENVELOPES
 from ..contract.examples import Example
+from ..contract.filecache import CACHE
 from ..contract.fixtures import FixtureError, first_error, line_of, load_checked, schema_file
 from ..contract.schemas import ContractSchemas
 from .checks import ScenarioError
@@ -32,20 +34,26 @@ class ScenarioContext:
     catalog: Catalog
     contract: ContractSchemas
     example_data: Mapping[tuple[str, str], Any]
+    fingerprint: str = ""  # of the schemas and examples a scenario's data is checked against
 
     @classmethod
     def build(cls, catalog: Catalog, contract: ContractSchemas, examples: Iterable[Example]) -> ScenarioContext:
         data: dict[tuple[str, str], Any] = {}
+        digest = hashlib.sha256(contract.store.fingerprint.encode())
         for example in examples:
+            digest.update(example.file.encode() + b"\0" + example.text.encode() + b"\0")
             if example.kind == "response" and example.code is not None:
                 envelope = ENVELOPES[catalog.endpoints[example.endpoint].protocol]
                 data.setdefault((example.endpoint, example.code), envelope.data_of(example.body))
-        return cls(catalog, contract, data)
+        return cls(catalog, contract, data, digest.hexdigest())
 
 
-def build_scenario(raw: Mapping[str, Any], name: str, source: str, kind: str, ctx: ScenarioContext) -> Scenario:
-    """A checked Scenario from its (schema-valid) dict; ScenarioError carries the JSON path of a problem."""
-    builder = RuleBuilder(ctx.catalog, ctx.contract, ctx.example_data)
+def build_scenario(
+    raw: Mapping[str, Any], name: str, source: str, kind: str, ctx: ScenarioContext, *, check_data: bool = True
+) -> Scenario:
+    """A checked Scenario from its (schema-valid) dict; ScenarioError carries the JSON path of a problem.
+    ``check_data`` False: its answers' data passed the response schemas before (see load_scenario_file)."""
+    builder = RuleBuilder(ctx.catalog, ctx.contract, ctx.example_data, check_data=check_data)
     rules = tuple(builder.rule(i, r) for i, r in enumerate(raw["rules"]))
     by_endpoint = index_rules(rules, list(ctx.catalog.endpoints))
     return Scenario(
@@ -79,13 +87,20 @@ def load_scenario_files(folders: Iterable[Path], schemas: Path, ctx: ScenarioCon
 
 
 def load_scenario_file(path: Path, schema: dict[str, Any], ctx: ScenarioContext) -> Scenario:
+    """A scenario file; its data are checked against the response schemas once per (file, contract),
+    then remembered in the parse cache (the check needs jsonschema, which a warm start does not import)."""
     raw = load_checked(path, schema)
+    checked_key = CACHE.key(path.read_bytes(), b"scenario data checked against " + ctx.fingerprint.encode())
+    trusted = ctx.fingerprint != "" and CACHE.get(checked_key) is True
     try:
-        return build_scenario(raw, path.stem, str(path), "file", ctx)
+        scenario = build_scenario(raw, path.stem, str(path), "file", ctx, check_data=not trusted)
     except ScenarioError as exc:
         where = "/".join(map(str, exc.pointer))
         line = line_of(path.read_text(encoding="utf-8"), exc.pointer)
         raise FixtureError(f"{path}:{line}: {where}: {exc.message}") from None
+    if not trusted and ctx.fingerprint:
+        CACHE.put(checked_key, True)
+    return scenario
 
 
 @cache

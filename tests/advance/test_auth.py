@@ -11,6 +11,7 @@ import pytest
 from mock_server.advance.auth import expected_signature
 from mock_server.contract.catalog import Catalog
 
+from ..conftest import VENDOR_DOCS
 from ..helpers import GET_RESULT_PATH, GET_TOKEN_PATH, RETURN_URL, TOKEN_PATH, access_token, h5_session, signed_body
 from ..vendor_client import GENERIC_TEXT, Vendor, is_ms_timestamp, page_token, set_clock
 
@@ -130,8 +131,24 @@ def test_every_other_endpoint_requires_a_known_token(http: httpx.Client, catalog
         )
         assert (response.json()["code"], response.json()["message"]) == (
             "IAM_FAILED",
-            "Access denied: Token not found or expired",
+            OWN_IAM_FAILED.get(endpoint.id, "Access denied: Token not found or expired"),
         ), endpoint.id
+
+
+# The most specific page wins (shared/seeds/README.md): Get Video's page (000) has its own text.
+OWN_IAM_FAILED = {"get_video": "Access denied due to identity or access management certification failed"}
+
+
+@pytest.mark.parametrize("route", ["/liveness/ext/v1/get-video", "/intl/openapi/liveness/ext/v1/get-video"])
+@pytest.mark.parametrize("token", [None, "unknown"])
+def test_get_video_refuses_a_token_with_its_own_pages_text(http: httpx.Client, route: str, token: str | None) -> None:
+    """000: IAM_FAILED "Access denied due to identity or access management certification failed"."""
+    seed = (VENDOR_DOCS / "000_6968c203abdaa5d0.txt").read_text(encoding="utf-8")
+    headers = {} if token is None else {"X-ACCESS-TOKEN": token}
+    body = http.get(route, params={"signatureId": "f302f5d2454a85c2"}, headers=headers).json()
+    assert body["code"] == "IAM_FAILED"
+    assert f'"message":"{body["message"]}"' in seed
+    assert body["message"] == OWN_IAM_FAILED["get_video"]
 
 
 def test_token_authentication_is_served_on_every_host_and_tokens_work_everywhere(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
-import pytest
 
-from ..helpers import DETECTION_PATH, VIDEO_PATH, access_token, complete, h5_session, idvs_session
+from ..helpers import access_token, complete, h5_session, idvs_session
 
 HOUR_MS = 3_600_000
 
@@ -35,27 +32,7 @@ def test_idvs_expired_time_is_an_hour_on_the_mock_clock(http: httpx.Client, toke
     assert now + HOUR_MS <= session["expiredTime"] <= now + HOUR_MS + 5_000
 
 
-def image_link(http: httpx.Client, token: str, signature_id: str) -> str:
-    answer = http.post(DETECTION_PATH, json={"signatureId": signature_id}, headers={"X-ACCESS-TOKEN": token})
-    return str(answer.json()["data"]["imageFarUrl"])
-
-
-def video_link(http: httpx.Client, token: str, signature_id: str) -> str:
-    answer = http.get(VIDEO_PATH, params={"signatureId": signature_id}, headers={"X-ACCESS-TOKEN": token})
-    return str(answer.json()["data"]["videoUrl"])
-
-
-@pytest.mark.parametrize("link_of", [image_link, video_link], ids=["IMAGE_URL 24 h", "video 1 day"])
-def test_media_links_live_one_day(
-    http: httpx.Client, token: str, link_of: Callable[[httpx.Client, str, str], str]
-) -> None:
-    signature_id = h5_session(http, token)["signatureId"]
-    complete(http, signature_id)
-    link = link_of(http, token, signature_id)
-    advance(http, 24 * HOUR_MS - 60_000)
-    assert http.get(link).status_code == 200
-    advance(http, 60_000)
-    assert http.get(link).status_code == 404
+# Media links: tests/advance/test_media_links.py (their exact life, tampering, reset).
 
 
 def test_results_outlive_the_page(http: httpx.Client, token: str) -> None:

@@ -7,12 +7,14 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import yaml
 from playwright.sync_api import Page
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from mock_server.contract.resources import fixtures_dir
 from mock_server.server import ThreadedServer
 
 from ..helpers import CONFIGURE_UI_PATH, GET_RESULT_PATH, h5_session, idvs_session
@@ -230,3 +232,84 @@ def test_the_page_is_self_contained(
     page.wait_for_selector("#result.shown")
     mock = str(http.base_url).rstrip("/")
     assert requested and all(url.startswith(mock + "/") for url in requested), requested
+
+
+# Issue 15, item 7: the IDVS page's language (001), showScore (003 ConfigureUI), the cross-device finish.
+LANGUAGES = yaml.safe_load((fixtures_dir() / "h5_languages.yaml").read_text(encoding="utf-8"))["languages"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "lang", "language"),
+    [
+        ("en-US", "en-US", "en"),
+        ("th-TH", "th-TH", "th"),
+        ("vi", "vi", "vi"),
+        ("fil", "fil", "tl"),
+        ("xx-YY", "en", "en"),
+    ],
+)
+def test_the_idvs_page_speaks_the_sessions_language(
+    page: Page, http: httpx.Client, token: str, site: str, asked: str, lang: str, language: str
+) -> None:
+    """001: "language: Specifies the display language for the frontend interface using ISO 639-1"."""
+    texts = LANGUAGES[language]
+    session = idvs_session(http, token, returnUrl=f"{site}/done", language=asked)
+    page.goto(session["url"])
+    assert page.get_attribute("html", "lang") == lang
+    assert page.text_content("#title") == texts["title"] and page.title() == texts["title"]
+    page.click("#outcome-pass")
+    page.wait_for_selector("#result.shown")
+    assert page.text_content("#result-text") == texts["successDesc"]
+    assert page.text_content("#next-step") == texts["nextStep"]
+
+
+def test_the_docs_example_language_shows_the_docs_english_texts(page: Page, http: httpx.Client, token: str) -> None:
+    session = idvs_session(http, token, language="en-US")  # 001's request example
+    page.goto(session["url"])
+    page.click("#outcome-fail")
+    page.wait_for_selector("#result.shown")
+    assert page.text_content("#result-text") == FAILED_DESC  # 003's ConfigureUI default, "Liveness Detection failed"
+
+
+def test_configured_texts_win_over_the_language(page: Page, http: httpx.Client, token: str) -> None:
+    config = {"titleText": "Verifikasi Wajah", "mobileResultPage": {"successDesc": "Berhasil!"}}
+    assert http.post(CONFIGURE_UI_PATH, json=config, headers={"X-ACCESS-TOKEN": token}).json()["code"] == "SUCCESS"
+    page.goto(idvs_session(http, token, language="th")["url"])
+    assert page.get_attribute("html", "lang") == "th" and page.text_content("#title") == "Verifikasi Wajah"
+    page.click("#outcome-pass")
+    page.wait_for_selector("#result.shown")
+    assert page.text_content("#result-text") == "Berhasil!"
+    assert page.text_content("#next-step") == LANGUAGES["th"]["nextStep"]  # not configured: the language's
+
+
+@pytest.mark.parametrize(("show", "language"), [(True, "en"), (True, "th"), (False, "en")])
+def test_the_page_shows_the_score_when_show_score_is_true(
+    page: Page, http: httpx.Client, token: str, show: bool, language: str
+) -> None:
+    """003 ConfigureUI mobileResultPage.showScore; "the result score will be shown to the user after completion"."""
+    config = {"mobileResultPage": {"showScore": show}}
+    assert http.post(CONFIGURE_UI_PATH, json=config, headers={"X-ACCESS-TOKEN": token}).json()["code"] == "SUCCESS"
+    session = idvs_session(http, token, language=language)
+    page.goto(session["url"])
+    page.click("#outcome-fail")
+    page.wait_for_selector("#result.shown")
+    score = http.post(
+        GET_RESULT_PATH, json={"signatureId": session["signatureId"]}, headers={"X-ACCESS-TOKEN": token}
+    ).json()["data"]["score"]
+    if show:
+        assert page.is_visible("#result-score")
+        assert page.text_content("#result-score") == f"{LANGUAGES[language]['score']}: {score}"
+    else:
+        assert not page.is_visible("#result-score")
+
+
+def test_the_cross_device_finish_reports_multi_device(page: Page, http: httpx.Client, token: str, site: str) -> None:
+    """003: the cross-device flow; Get Result's multiDevice and useSlaveUrl."""
+    session = h5_session(http, token, returnUrl=f"{site}/done")
+    page.goto(session["url"])
+    page.click("#outcome-cross_device")
+    page.wait_for_url(f"{site}/done")
+    data = http.post(
+        GET_RESULT_PATH, json={"signatureId": session["signatureId"]}, headers={"X-ACCESS-TOKEN": token}
+    ).json()["data"]
+    assert (data["multiDevice"], data["useSlaveUrl"]) == (True, True)

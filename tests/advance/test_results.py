@@ -4,8 +4,10 @@ progression, isolation, reset and eviction (issue points 6, 7, 9, 10)."""
 from __future__ import annotations
 
 import base64
+import io
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -369,3 +371,37 @@ def test_long_dead_sessions_are_evicted(http: httpx.Client, vendor: Vendor) -> N
     fresh.result(alive)
     listed = {s["signatureId"] for s in sessions(http)}
     assert alive in listed and dead not in listed
+
+
+def test_a_cross_device_finish_reports_multi_device_and_the_slave_url(http: httpx.Client, vendor: Vendor) -> None:
+    """003: "multiDevice: Indicate whether the user used multiple devices"; "useSlaveUrl: ... whether
+    the user has go through the cross device flow"; the plain outcomes keep their examples' shape."""
+    crossed = vendor.result(finished(http, vendor, "cross_device"))
+    assert crossed["code"] == "SUCCESS" and (crossed["data"]["multiDevice"], crossed["data"]["useSlaveUrl"]) == (
+        True,
+        True,
+    )
+    assert crossed["data"]["score"] >= 50 and crossed["data"]["attackType"] is None
+    plain = vendor.result(finished(http, vendor, "pass"))["data"]
+    assert "multiDevice" not in plain and "useSlaveUrl" not in plain  # as 003's SUCCESS examples
+    quality = vendor.result(finished(http, vendor, "no_face"))["data"]
+    assert (quality["multiDevice"], quality["useSlaveUrl"]) == (False, False)  # as 003's face-quality examples
+
+
+def test_an_account_with_audit_images_gets_a_zip_link_others_get_null(http: httpx.Client, vendor: Vendor) -> None:
+    """002: "auditImageUrl: Will return audit image in a link, format is zip, need to be configured in
+    SDK first, otherwise it will be null"."""
+    assert vendor.result(finished(http, vendor, "pass"))["data"]["auditImageUrl"] is None
+    audited = Vendor(http, access_token(http, "auditimageaccesskey", "auditimagesecretkey"))
+    signature_id = finished(http, audited, "pass")
+    links = [audited.result(signature_id)["data"]["auditImageUrl"]]
+    links.append(audited.detection({"signatureId": signature_id})["data"]["auditImageUrl"])
+    for link in links:
+        served = http.get(link)
+        assert served.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(served.content)) as archive:
+            assert all(is_jpeg(archive.read(name)) for name in archive.namelist()) and archive.namelist()
+    liveness_id = sdk_record(http, "pass", account="audit-image")
+    assert http.get(audited.detection({"livenessId": liveness_id})["data"]["auditImageUrl"]).status_code == 200
+    audited.clear({"signatureId": signature_id})
+    assert all(http.get(link).status_code == 404 for link in links)  # PII clear-data takes the audit images too

@@ -63,7 +63,7 @@ def test_schemathesis_loads_every_operation(document: dict[str, Any]) -> None:
     schema = schemathesis.openapi.from_dict(document)
     loaded = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
     expected = {(m.upper(), p) for p, item in document["paths"].items() for m in item if m != "servers"}
-    assert loaded == expected and len(loaded) == 16
+    assert loaded == expected and len(loaded) == 17
 
 
 def test_tencent_is_left_out_as_the_readme_says(document: dict[str, Any], catalog: Catalog) -> None:
@@ -73,3 +73,10 @@ def test_tencent_is_left_out_as_the_readme_says(document: dict[str, Any], catalo
         name.startswith(tuple(e for e, ep in catalog.endpoints.items() if ep.protocol == "tencent"))
         for name in document["components"]["schemas"]
     )
+
+
+def test_the_regional_get_token_alias_is_marked_beyond_the_docs(document: dict[str, Any]) -> None:
+    alias = document["paths"]["/intl/openapi/face-identity/v2/h5/token"]
+    assert alias["post"]["operationId"] == "get_token_intl" and "beyond the docs" in alias["post"]["description"]
+    assert "api.advance.ai" not in {s["url"].removeprefix("https://") for s in alias["servers"]}
+    assert document["paths"]["/openapi/liveness/v2/h5/token"]["post"]["operationId"] == "get_token"

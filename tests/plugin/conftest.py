@@ -26,7 +26,7 @@ Run = Callable[..., pytest.RunResult]
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No credentials from the outer environment; the outer hypothesis profile comes back after."""
-    for name in ("LIVENESS_ACCESS_KEY", "LIVENESS_SECRET_KEY"):
+    for name in ("LIVENESS_ACCESS_KEY", "LIVENESS_SECRET_KEY", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
     profile = settings.get_current_profile_name()
     yield

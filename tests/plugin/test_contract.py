@@ -82,7 +82,7 @@ def test_a_documented_answer_conforms() -> None:
         (
             answer(envelope("SUCCESS", "OK", data=SUCCESS_DATA | {"score": "99"})),
             contract.SchemaMismatch,
-            "at data/score: '99' is not of type 'number'",
+            "at data/score: '99' is not of type 'integer'",
         ),
         (
             answer(envelope("SUCCESS", "OK", data={k: v for k, v in SUCCESS_DATA.items() if k != "image"})),

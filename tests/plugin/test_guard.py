@@ -93,6 +93,19 @@ def test_a_refused_token_is_renewed_once() -> None:
     assert api.call("get_result", {"signatureId": "x"}).code == "IAM_FAILED", "renewed once, then the answer stands"
 
 
+def test_get_videos_own_token_refusal_is_renewed_too() -> None:
+    """Get Video refuses a token with its page's text, which does not say "token" (000)."""
+    seen: list[str] = []
+    refused = (
+        200,
+        envelope("IAM_FAILED", "Access denied due to identity or access management certification failed"),
+        {},
+    )
+    api = client([refused, (200, envelope("SIGNATURE_ID_NOT_EXIST"), {})], seen, [])
+    assert api.call("get_video", {"signatureId": "x"}).code == "SIGNATURE_ID_NOT_EXIST"
+    assert seen.count(TOKEN_PATH) == 2
+
+
 def test_the_call_budget_stops_calls_as_a_skip() -> None:
     api = client([(200, envelope("LIVENESS_NO_RESULT"), {})] * 5, [], [], budget=Budget(max_calls=2))
     api.call("get_result", {"signatureId": "x"})  # + Token Authentication = 2

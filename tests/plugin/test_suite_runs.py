@@ -23,6 +23,7 @@ accounts:
     description: The account a team's CI uses against the mock process
     accessKey: citeamaccesskey
     secretKey: citeamsecretkey
+    tencent: {secretId: AKIDciteamsecretid, secretKey: citeamtencentsecretkey}
 """
 
 
@@ -61,15 +62,25 @@ def test_the_suite_passes_against_a_mock_process_addressed_as_a_sandbox(
 ) -> None:
     monkeypatch.setenv("LIVENESS_ACCESS_KEY", "citeamaccesskey")
     monkeypatch.setenv("LIVENESS_SECRET_KEY", "citeamsecretkey")
-    result = run(*SUITE, "--liveness-target=sandbox", f"--liveness-base-url={mock_process}", "--liveness-rate=0")
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDciteamsecretid")
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "citeamtencentsecretkey")
+    result = run(*SUITE, "--liveness-target=sandbox", f"--liveness-base-url={mock_process}", "--liveness-rate=0", "-v")
     outcomes = result.parseoutcomes()
     assert (outcomes.get("failed", 0), outcomes.get("errors", 0)) == (0, 0), result.stdout.str()
     assert outcomes["passed"] >= 80 and outcomes["skipped"] >= 1
     result.stdout.fnmatch_lines(
         ["liveness: target=sandbox (http://127.0.0.1:*)", "SKIPPED*mock-only: needs the mock's admin API*"]
     )
+    result.stdout.fnmatch_lines(["*test_tencent.py::test_an_applied_token_has_a_documented_result PASSED*"])
     sessions = httpx.get(f"{mock_process}/__admin/sessions", headers=ADMIN, timeout=10).json()["sessions"]
     assert sessions and {s["account"] for s in sessions} == {"ci-team"}, "the run signed in as ci-team, over HTTP"
+    applied = httpx.get(
+        f"{mock_process}/__admin/requests/count",
+        params={"endpoint": "apply_liveness_token", "code": "SUCCESS"},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert applied.json()["count"] >= 1, "the suite's TC3 signatures verified against ci-team's Tencent key"
 
 
 def test_the_suite_passes_against_a_mock_process_addressed_as_the_mock(
@@ -90,4 +101,5 @@ def test_the_suite_without_credentials_skips_cleanly(run: Run) -> None:
     outcomes = result.parseoutcomes()
     assert set(outcomes) == {"skipped"} and outcomes["skipped"] >= 90, outcomes
     result.stdout.fnmatch_lines(["SKIPPED*liveness sandbox: set LIVENESS_ACCESS_KEY and LIVENESS_SECRET_KEY*"])
+    result.stdout.fnmatch_lines(["SKIPPED*Tencent Cloud: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY*"])
     assert "mock started" not in result.stdout.str() and "API calls" not in result.stdout.str()

@@ -10,6 +10,9 @@ from typing import Any
 import httpx
 from tencentcloud.faceid.v20180301 import models
 
+from mock_server.contract.examples import Example
+
+from ..advance.test_number_forms import audit, documented_forms
 from ..conftest import ROOT
 from .conftest import Tencent, error_code
 
@@ -79,3 +82,16 @@ def test_the_readme_snippet_runs_as_written(tencent: Tencent) -> None:
     exec(snippet.replace("127.0.0.1:8080", tencent.server.url.removeprefix("http://")), namespace)
     tencent.clients.append(namespace["client"])
     assert (namespace["result"].Result, namespace["result"].Description) == ("0", "Success")
+
+
+def test_every_number_has_the_form_004_prints(tencent: Tencent, http: httpx.Client, examples: list[Example]) -> None:
+    """004 prints "Size": 9430792: whole numbers, with and without files."""
+    documented = documented_forms(examples)
+    token = tencent.apply()
+    seen = audit(
+        documented,
+        "get_liveness_result",
+        "SUCCESS",
+        tencent.common().call_json("GetLivenessResult", {"SdkToken": token}),
+    )
+    assert seen == {"Response.BestFrame.Size", "Response.Video.Size"}
