@@ -176,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
             "machine": report.machine(),
             "versions": report.versions(wrk.wrk_version(wrk_bin) if args.calls else "-"),
             "work_dir": str(work),
+            "loadavg_start": report.loadavg(),
         },
         "settings": {
             "duration_s": args.duration,
@@ -234,6 +235,7 @@ def run(args: argparse.Namespace) -> int:
     results["calls"] = report.summarise(phase.slots, args.calls, [c.id for c in contenders])
     results["slots"] = phase.slots
     results["meta"]["wall_s"] = round(time.perf_counter() - began, 1)
+    results["meta"]["loadavg_end"] = report.loadavg()
     write_outputs(results, args.out)
     failed = [cid for cid, call in results["calls"].items() if not call["functional_check_passed"]]
     if failed:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import resource
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,8 +27,9 @@ from . import wrk
 from .calls import CALLS_BY_ID, Answer, Call, Load
 from .checks import CheckResult, check_ceiling, check_mock
 from .contenders import Contender
-from .procs import CLK_TCK, Server, ServerFailed, Supervisor, free_port, session_stat
+from .procs import CLK_TCK, ProcStat, Server, ServerFailed, Supervisor, free_port, session_stat
 
+CORES = os.cpu_count() or 1
 JOURNAL_SAMPLE = 1000  # newest journal entries read after a mock's measured run (the journal's default size)
 
 
@@ -161,7 +164,7 @@ class LoadPhase:
                 connections=s.connections,
                 log=self.work / "logs" / f"wrk-warmup-{name}.txt",
             )
-        before = session_stat(server.pid)
+        before, wrk_before = session_stat(server.pid), _children_cpu_s()
         summary = wrk.run(
             self.wrk_bin,
             url,
@@ -171,30 +174,47 @@ class LoadPhase:
             connections=s.connections,
             log=self.work / "logs" / f"wrk-{name}.txt",
         )
-        after = session_stat(server.pid)
+        after, wrk_cpu_s = session_stat(server.pid), _children_cpu_s() - wrk_before
         if summary is None:
             raise RuntimeError(f"wrk printed no summary; see {self.work / 'logs' / f'wrk-{name}.txt'}")
-        return {"wrk": summary, **_usage(summary, before, after)}
+        return {"wrk": summary, **_usage(summary, before, after, wrk_cpu_s)}
 
 
-def _usage(summary: dict[str, Any], before: Any, after: Any) -> dict[str, Any]:
-    """rps, server CPU per request and cores used, machine busy share, RSS after the run."""
+def _children_cpu_s() -> float:
+    """CPU seconds of our reaped children so far: its change across a wrk run is wrk's own CPU."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _usage(summary: dict[str, Any], before: ProcStat, after: ProcStat, wrk_cpu_s: float) -> dict[str, Any]:
+    """rps, server CPU per request and cores used, wrk's cores, what else kept the machine busy, RSS."""
     seconds = summary["duration_us"] / 1e6
     requests = summary["requests"]
     ticks = after.cpu_ticks - before.cpu_ticks
     total = after.machine_total - before.machine_total
     idle = after.machine_idle - before.machine_idle
+    seconds = seconds or 1e-9  # wrk always reports its duration; this only avoids a division by zero
+    busy_cores = (1 - idle / total) * CORES if total else None
+    server_cores = ticks / CLK_TCK / seconds
+    wrk_cores = wrk_cpu_s / seconds
+    other = None if busy_cores is None else max(busy_cores - server_cores - wrk_cores, 0.0)
     return {
-        "rps": round(requests / seconds, 1) if seconds else 0.0,
+        "rps": round(requests / seconds, 1),
         "cpu_ticks": ticks,
         "cpu_us_per_req": round(ticks / CLK_TCK * 1e6 / requests, 1) if requests else None,
-        "server_cores": round(ticks / CLK_TCK / seconds, 2) if seconds else None,
+        "server_cores": _round(server_cores, 2),
+        "wrk_cores": _round(wrk_cores, 2),
+        "other_cores": _round(other, 2),  # anything else on the machine
         "machine_busy": round(1 - idle / total, 3) if total else None,
         "rss_mib": round(after.rss_kib / 1024, 1),
         "processes": len(after.pids),
         "socket_errors": sum(summary[k] for k in ("err_connect", "err_read", "err_write", "err_timeout")),
         "non_2xx_3xx": summary["err_status"],
     }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def _journal_sample(client: httpx.Client) -> dict[str, Any]:

@@ -59,6 +59,8 @@ def _contender_summary(slots: list[dict[str, Any]]) -> dict[str, Any]:
         "p99_ms": med([s["wrk"]["lat_p99_us"] / 1000 for s in ok]),
         "cpu_us_per_req": med([s["cpu_us_per_req"] for s in ok if s["cpu_us_per_req"] is not None]),
         "server_cores": med([s["server_cores"] for s in ok if s["server_cores"] is not None]),
+        "wrk_cores": med([s["wrk_cores"] for s in ok if s.get("wrk_cores") is not None]),
+        "other_cores": max((s["other_cores"] for s in ok if s.get("other_cores") is not None), default=None),
         "machine_busy": med([s["machine_busy"] for s in ok if s["machine_busy"] is not None]),
         "rss_mib": max((s["rss_mib"] for s in ok), default=None),
         "ready_ms": med([s["ready_ms"] for s in slots if "ready_ms" in s]),
@@ -121,6 +123,13 @@ def git_commit(repo: Path) -> str | None:
     return out.stdout.strip() or None
 
 
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -172,6 +181,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         _machine_line(meta),
         "",
+        f"Load average (1 min) at start / end: {meta.get('loadavg_start', '?')} / {meta.get('loadavg_end', '?')}.",
+        "",
         f"Protocol: wrk `-t{settings['threads']} -c{settings['connections']}` on 127.0.0.1, "
         f"{settings['warmup_s']} s warm-up (discarded) then {settings['duration_s']} s measured, "
         f"{settings['rounds']} round(s) in ABBA order, a fresh server per slot; figures are medians over rounds.",
@@ -180,6 +191,7 @@ def markdown(results: dict[str, Any]) -> str:
     if meta.get("aborted"):
         out += [f"**The run stopped early: {meta['aborted']}.** The figures below are partial.", ""]
     out += _load_table(results)
+    out += _cores_table(results)
     out += _answers_section(results)
     out += _startup_section(results)
     out += _fixture_section(results)
@@ -206,9 +218,9 @@ def _load_table(results: dict[str, Any]) -> list[str]:
         "CPU and latency: lower is better).",
         "",
         f"| call | contender | req/s (median; per round) | req/s {TIMES} ceiling | p50 ms | p99 ms "
-        f"| p99 {TIMES} ceiling | server CPU µs/req | CPU {TIMES} ceiling | server cores | RSS MiB after load "
+        f"| p99 {TIMES} ceiling | server CPU µs/req | CPU {TIMES} ceiling | RSS MiB after load "
         "| non-2xx | socket errors | functional check |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for call_id, call in results["calls"].items():
         for cid, row in call["contenders"].items():
@@ -219,11 +231,32 @@ def _load_table(results: dict[str, Any]) -> list[str]:
                 f"| {call_id} {call['title']} | {cid} | {_num(row['rps'], 0)} ({rounds}) | {_x(ratio.get('rps'))} "
                 f"| {_num(row['p50_ms'], 2)} | {_num(row['p99_ms'], 2)} | {_x(ratio.get('p99_ms'))} "
                 f"| {_num(row['cpu_us_per_req'], 0)} | {_x(ratio.get('cpu_us_per_req'))} "
-                f"| {_num(row['server_cores'], 2)} | {_num(row['rss_mib'], 0)} | {row['non_2xx_3xx']:,} "
+                f"| {_num(row['rss_mib'], 0)} | {row['non_2xx_3xx']:,} "
                 f"| {row['socket_errors']:,} | {check} |"
             )
             for error in row["errors"]:
-                out.append(f"| | | ERROR: {error} | | | | | | | | | | | |")
+                out.append(f"| | | ERROR: {error} | | | | | | | | | | |")
+    return [*out, ""]
+
+
+def _cores_table(results: dict[str, Any]) -> list[str]:
+    out = [
+        "## Where the cores went during the measured runs",
+        "",
+        "Cores busy on average: the server's process tree, wrk, and anything else on the machine (machine busy "
+        "minus both; the largest value over the rounds). Other load above ~0.1 core makes that row's req/s "
+        "less comparable; CPU µs/req is much less affected.",
+        "",
+        "| call | contender | server cores | wrk cores | other load, cores (max) | machine busy |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for call_id, call in results["calls"].items():
+        for cid, row in call["contenders"].items():
+            busy = row.get("machine_busy")
+            out.append(
+                f"| {call_id} | {cid} | {_num(row.get('server_cores'), 2)} | {_num(row.get('wrk_cores'), 2)} "
+                f"| {_num(row.get('other_cores'), 2)} | {'-' if busy is None else f'{busy:.0%}'} |"
+            )
     return [*out, ""]
 
 
