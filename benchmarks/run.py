@@ -63,6 +63,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk -t (default 2)")
     parser.add_argument("--startup-launches", type=int, help="launches per contender for start-up (default 5)")
     parser.add_argument("--fixture-runs", type=int, help="pytest runs for the fixture's time to ready (default 3)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="before each slot, wait up to S seconds for other work on the machine to stop (default 0: no wait)",
+    )
     parser.add_argument("--mock-args", default="", help="extra arguments for `liveness-mock serve` (contender lm)")
     parser.add_argument(
         "--contender",
@@ -107,7 +114,7 @@ def contenders_for(args: argparse.Namespace) -> list[Contender]:
 
 def estimate_s(args: argparse.Namespace, contenders: list[Contender]) -> int:
     slots = len(args.calls) * len(contenders) * args.rounds
-    load = slots * (args.duration + args.warmup + 5)
+    load = slots * (args.duration + args.warmup + 5 + args.wait_quiet)
     startup = args.startup_launches * len(contenders) * 2 if "startup" in args.extras else 0
     fixture = args.fixture_runs * 10 if "fixture" in args.extras else 0
     suite = (15 if args.quick else 60) if "suite" in args.extras else 0
@@ -189,13 +196,20 @@ def run(args: argparse.Namespace) -> int:
             "extras": args.extras,
             "startup_launches": args.startup_launches,
             "fixture_runs": args.fixture_runs,
+            "wait_quiet_s": args.wait_quiet,
         },
         "contenders": [{"id": c.id, "label": c.label, "kind": c.kind, "command": c.shown()} for c in contenders],
         "calls": {},
     }
     supervisor = Supervisor()
     settings = Settings(
-        args.duration, args.warmup, args.rounds, args.threads, args.connections, pause_s=0.1 if args.quick else 0.5
+        args.duration,
+        args.warmup,
+        args.rounds,
+        args.threads,
+        args.connections,
+        pause_s=0.1 if args.quick else 0.5,
+        wait_quiet_s=args.wait_quiet,
     )
     phase = LoadPhase(supervisor, wrk_bin, work, settings, env, log)
     status = 0

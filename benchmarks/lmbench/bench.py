@@ -27,9 +27,10 @@ from . import wrk
 from .calls import CALLS_BY_ID, Answer, Call, Load
 from .checks import CheckResult, check_ceiling, check_mock
 from .contenders import Contender
-from .procs import CLK_TCK, ProcStat, Server, ServerFailed, Supervisor, free_port, session_stat
+from .procs import CLK_TCK, ProcStat, Server, ServerFailed, Supervisor, free_port, machine_cpu, session_stat
 
 CORES = os.cpu_count() or 1
+QUIET_CORES = 0.15  # machine busy below this between slots counts as quiet
 JOURNAL_SAMPLE = 1000  # newest journal entries read after a mock's measured run (the journal's default size)
 
 
@@ -41,6 +42,7 @@ class Settings:
     threads: int
     connections: int
     pause_s: float = 0.5  # between slots: let the stopped server's sockets and CPU settle
+    wait_quiet_s: float = 0.0  # before a slot, wait up to this long for other work on the machine to stop
 
 
 @dataclass
@@ -75,11 +77,26 @@ class LoadPhase:
             for contender, call in slots:
                 done += 1
                 self.log(f"[{done}/{total}] round {number}: call {call.id} on {contender.id}")
+                waited = self._wait_quiet()
                 result = self.slot(contender, call, number)
+                result["waited_for_quiet_s"] = waited
                 self.slots.append(result)
                 self.log(f"    {_brief(result)}")
                 time.sleep(self.settings.pause_s)
         return self.slots
+
+    def _wait_quiet(self) -> float | None:
+        """Between slots nothing of ours runs: wait (bounded) until the machine is idle too."""
+        if self.settings.wait_quiet_s <= 0:
+            return None
+        began = time.monotonic()
+        while True:
+            busy = busy_cores(1.0)
+            waited = time.monotonic() - began
+            if busy < QUIET_CORES or waited >= self.settings.wait_quiet_s:
+                if waited >= 1.5:
+                    self.log(f"    waited {waited:.0f} s for other work to stop (now {busy:.2f} cores busy)")
+                return round(waited, 1)
 
     # ------------------------------------------------------------------ one slot
     def slot(self, contender: Contender, call: Call, round_no: int) -> dict[str, Any]:
@@ -178,6 +195,14 @@ class LoadPhase:
         if summary is None:
             raise RuntimeError(f"wrk printed no summary; see {self.work / 'logs' / f'wrk-{name}.txt'}")
         return {"wrk": summary, **_usage(summary, before, after, wrk_cpu_s)}
+
+
+def busy_cores(seconds: float) -> float:
+    """Cores the whole machine kept busy over the next ``seconds``."""
+    t0, i0 = machine_cpu()
+    time.sleep(seconds)
+    t1, i1 = machine_cpu()
+    return (1 - (i1 - i0) / (t1 - t0)) * CORES if t1 > t0 else 0.0
 
 
 def _children_cpu_s() -> float:

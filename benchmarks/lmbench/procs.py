@@ -174,7 +174,7 @@ def session_stat(sid: int) -> ProcStat:
         pids.append(pid)
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (threads included)
         rss_pages += int(fields[21])
-    total, idle = _machine_cpu()
+    total, idle = machine_cpu()
     return ProcStat(tuple(sorted(pids)), ticks, rss_pages * PAGE_KIB, total, idle)
 
 
@@ -194,7 +194,7 @@ def _session_stats(sid: int) -> list[tuple[int, list[str]]]:
     return found
 
 
-def _machine_cpu() -> tuple[int, int]:
+def machine_cpu() -> tuple[int, int]:
     with open("/proc/stat") as fh:
         cpu = [int(x) for x in fh.readline().split()[1:]]
     return sum(cpu[:8]), cpu[3] + cpu[4]

@@ -190,6 +190,7 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     if meta.get("aborted"):
         out += [f"**The run stopped early: {meta['aborted']}.** The figures below are partial.", ""]
+    out += _noise_warning(results)
     out += _load_table(results)
     out += _cores_table(results)
     out += _answers_section(results)
@@ -237,6 +238,24 @@ def _load_table(results: dict[str, Any]) -> list[str]:
             for error in row["errors"]:
                 out.append(f"| | | ERROR: {error} | | | | | | | | | | |")
     return [*out, ""]
+
+
+NOISY_CORES = 0.2  # other load in a measured run above this: its req/s and p99 are unreliable
+
+
+def _noise_warning(results: dict[str, Any]) -> list[str]:
+    """Say plainly when other work shared the machine: req/s and p99 then say little."""
+    measured = [s for s in results.get("slots", []) if "wrk" in s]
+    noisy = [s for s in measured if (s.get("other_cores") or 0) > NOISY_CORES]
+    if not noisy:
+        return [f"The machine was otherwise idle during every measured run (other load <= {NOISY_CORES} core).", ""]
+    worst = max(s["other_cores"] for s in noisy)
+    return [
+        f"**Other work shared the machine during {len(noisy)} of {len(measured)} measured runs** (up to "
+        f"{worst:.2f} of {results['meta']['machine']['cores']} cores, see 'Where the cores went'): req/s and p99 "
+        "of those runs are low and noisy. Server CPU µs/req and its ratio hold much better; compare those.",
+        "",
+    ]
 
 
 def _cores_table(results: dict[str, Any]) -> list[str]:
