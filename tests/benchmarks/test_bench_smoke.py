@@ -1,0 +1,75 @@
+"""The benchmark command, run for real in --quick mode: every call measured, every check passed.
+
+No speed is asserted here: performance targets live in benchmarks/ (RESULTS.md), never in timed
+unit tests. This only proves the command works against the real `liveness-mock serve` CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CALLS = ["a", "b", "c", "d", "e", "f", "g"]
+SECRETS = ("samplesecretkey", "mocksamplesecretkey")  # the default account's secret keys
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("bench")
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "run.py"),
+        "--quick",
+        "--out",
+        str(out),
+        "--work-dir",
+        str(out / "work"),
+    ]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=200, check=False)
+    if proc.returncode == 2 and "wrk" in proc.stderr:
+        pytest.fail(f"the benchmark needs wrk and could not install it:\n{proc.stderr[-2000:]}")
+    assert proc.returncode == 0, f"benchmarks/run.py --quick exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    return proc, out
+
+
+@pytest.mark.timeout(240)
+def test_every_call_is_measured_on_the_mock_and_its_ceiling(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    _, out = quick_run
+    results = json.loads((out / "results.json").read_text())
+    assert list(results["calls"]) == CALLS
+    for call_id, call in results["calls"].items():
+        assert call["functional_check_passed"], (call_id, call["functional_checks"])
+        for contender in ("lm", "ceiling"):
+            row = call["contenders"][contender]
+            assert row["errors"] == [], (call_id, contender, row["errors"])
+            assert row["requests"] and all(n > 0 for n in row["requests"]), (call_id, contender)
+        ratios = call["ratio_to_ceiling"]["lm"]
+        assert isinstance(ratios["rps"], float) and ratios["rps"] > 0, (call_id, ratios)
+        assert isinstance(ratios["cpu_us_per_req"], float), (call_id, ratios)
+    assert "| a Get Result" in (out / "RESULTS.md").read_text()
+
+
+@pytest.mark.timeout(240)
+def test_the_extras_are_measured(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = quick_run
+    results = json.loads((out / "results.json").read_text())
+    assert set(results["startup"]["median_ms"]) == {"lm", "ceiling"}
+    assert "error" not in results["plugin_fixture"], results["plugin_fixture"]
+    assert results["plugin_fixture"]["median"]["first_setup_s"] > 0
+    suite = results["contract_suite"]
+    assert suite["exit_code"] == 0 and suite["hypothesis_examples"] > 0 and suite["api_calls"], suite
+
+
+@pytest.mark.timeout(240)
+def test_no_secret_reaches_the_results_or_the_log(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    proc, out = quick_run
+    published = (out / "results.json").read_text() + (out / "RESULTS.md").read_text() + proc.stdout + proc.stderr
+    for secret in SECRETS:
+        assert secret not in published
