@@ -73,6 +73,15 @@ class ThreadedServer:
         self.startup_seconds = time.perf_counter() - began
         return self
 
+    def settle(self, timeout: float = 2.0) -> bool:
+        """Wait until no request is in progress (what a vanished client left behind has run)."""
+        deadline = time.monotonic() + timeout
+        while self._server is not None and (self._server.server_state.tasks or self._server.server_state.connections):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
