@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -154,7 +155,8 @@ async def load(url: str) -> Tally:
 
 def test_twenty_four_clients_for_twenty_seconds_with_faults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with serve_process(tmp_path / "output.txt", "--strict", "--seed", "11") as (url, process):
-        tally = asyncio.run(load(url))
+        with ThreadPoolExecutor(1) as own_loop:  # its own event loop: Playwright may hold this thread's one
+            tally = own_loop.submit(asyncio.run, load(url)).result()
         kept = {s["signatureId"]: s for s in httpx.get(f"{url}/__admin/sessions", timeout=30).json()["sessions"]}
         process.terminate()
         process.wait(timeout=15)
