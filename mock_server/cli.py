@@ -44,6 +44,9 @@ def _serve_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
             ("--journal-size",),
             {"type": _positive, "default": 1000, "metavar": "N", "help": "requests the journal keeps"},
         ),
+        (("--header-timeout",), _seconds("a connection must send a complete request head within", 10.0)),
+        (("--body-timeout",), _seconds("then its body within", 30.0)),
+        (("--keep-alive-timeout",), _seconds("an idle keep-alive connection is closed after", 5.0)),
         (
             ("--admin-token",),
             {
@@ -62,6 +65,10 @@ def _serve_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
             },
         ),
     ]
+
+
+def _seconds(what: str, default: float) -> dict[str, Any]:
+    return {"type": _positive_seconds, "default": default, "metavar": "S", "help": f"{what} S seconds ({default:g})"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +134,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         journal_size=args.journal_size,
         admin_token=args.admin_token,
         link_secret=args.link_secret,
+        header_timeout_s=args.header_timeout,
+        body_timeout_s=args.body_timeout,
+        keep_alive_s=args.keep_alive_timeout,
     )
 
 
@@ -134,6 +144,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
     return value
 
 

@@ -9,11 +9,14 @@ from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+from .connections import with_deadlines
 from .settings import Settings
 
 
 def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicorn.Config:
+    """uvicorn's options for the mock: quiet, no Server header, and deadlines for slow clients."""
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -22,6 +25,8 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicor
         "lifespan": "off",
         "server_header": False,
         "timeout_graceful_shutdown": 3,
+        "timeout_keep_alive": settings.keep_alive_s,
+        "http": with_deadlines(AutoHTTPProtocol, settings.header_timeout_s, settings.body_timeout_s),
     }
     options.update(overrides)
     return uvicorn.Config(app, **options)
@@ -67,6 +72,15 @@ class ThreadedServer:
             time.sleep(0.005)
         self.startup_seconds = time.perf_counter() - began
         return self
+
+    def settle(self, timeout: float = 2.0) -> bool:
+        """Wait until no request is in progress (what a vanished client left behind has run)."""
+        deadline = time.monotonic() + timeout
+        while self._server is not None and (self._server.server_state.tasks or self._server.server_state.connections):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+        return True
 
     def stop(self) -> None:
         if self._server is not None:

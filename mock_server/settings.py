@@ -27,6 +27,9 @@ class Settings:
     (it then ticks with the wall clock). public_url: the base URL clients reach the mock at, for
     the links it hands out (default: the address of the socket each request came in on).
     callback_hosts: hosts besides loopback that IDVS callbacks may be sent to.
+    header_timeout_s/body_timeout_s: a connection that has not sent a complete request head (or
+    then its body) in that many seconds is closed (slowloris); keep_alive_s: an idle keep-alive
+    connection is closed after that many seconds.
     """
 
     host: str = "127.0.0.1"
@@ -38,6 +41,9 @@ class Settings:
     public_url: str | None = None
     callback_hosts: tuple[str, ...] = ()
     max_body_bytes: int = 1 << 20
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
     # Scenarios, journal, admin safety (issue 4): scenarios active from the start (--scenario),
     # whether X-Mock-Scenario is honoured, the journal's length, the token every /__admin call
     # needs (required off loopback; never printed: repr=False).

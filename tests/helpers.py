@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -61,6 +67,27 @@ def complete(client: httpx.Client, signature_id: str, outcome: str = "pass") -> 
 def envelope(response: httpx.Response) -> dict[str, Any]:
     assert response.headers["content-type"] == "application/json", response.text
     return dict(response.json())
+
+
+@contextmanager
+def serve_process(output: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``liveness-mock serve --port 0 <options>`` as a real process, all it prints going to ``output``
+    (a file: a pipe nobody reads would block a chatty server); yields its URL and the process."""
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "mock_server", "serve", "--port", "0", *options]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with output.open("wb") as sink, subprocess.Popen(command, cwd=root, stdout=sink, stderr=sink, env=env) as process:
+        deadline = time.monotonic() + 30
+        while "serving on " not in output.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"liveness-mock serve did not start: {output.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+        try:
+            yield output.read_text().split("serving on ", 1)[1].split()[0], process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=15)
 
 
 class FakeTime:

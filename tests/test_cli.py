@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -130,3 +131,18 @@ def test_the_link_secret_comes_from_the_environment_or_the_option_and_is_never_s
     assert _settings(_parser().parse_args(["serve"])).link_secret == "from-env-4b1d"
     settings = _settings(_parser().parse_args(["serve", "--link-secret", "from-option-9c2e"]))
     assert settings.link_secret == "from-option-9c2e" and "from-option-9c2e" not in repr(settings)
+
+
+def test_header_timeout_closes_a_slow_client_of_a_serve_process() -> None:
+    with serving("--header-timeout", "0.5", "--keep-alive-timeout", "0.5") as url:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(b"POST /openapi/liveness/v2/h5/to")
+            assert sock.recv(1) == b""  # closed by the server, well before the 5 s of this socket
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_timeouts_must_be_positive_seconds(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--header-timeout", value])
+    assert "positive number of seconds" in capsys.readouterr().err

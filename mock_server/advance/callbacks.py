@@ -2,7 +2,10 @@
 
 Only to loopback addresses (and ``localhost``) unless ``--callback-host`` allows more: a mock must
 not be turned into a request cannon against the network it runs in; and never to a ``/__admin``
-path, so a callback cannot drive the mock's own control plane. The outcome of each delivery is
+path, so a callback cannot drive the mock's own control plane. The path is checked as any server
+on the way could read it (percent-decoded again and again, dot segments, backslashes, double
+slashes, any case), and redirects are not followed: a receiver cannot bounce a callback onto
+``/__admin`` either. The URL checked is the URL sent (one parse). The outcome of each delivery is
 kept on the session (``GET /__admin/sessions/{id}``); the log names the host only (a callback
 URL may carry a secret in its query).
 """
@@ -12,14 +15,48 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from ..settings import is_loopback_host
 from ..store import Session, Store
 
+if TYPE_CHECKING:
+    import httpx  # imported when a callback is sent: most runs send none, and serving does not need it
+
 log = logging.getLogger("mock_server")
 TIMEOUT_S = 5.0
+ADMIN_PREFIX = "/__admin"
+MAX_DECODINGS = 8  # a path still changing after this many rounds of percent-decoding is refused
+
+
+def normalised_path(path: str) -> str | None:
+    """``path`` as the most lenient server could route it; None if decoding never settles.
+
+    Percent-decoded until it no longer changes (``%255F`` -> ``%5F`` -> ``_``), backslashes read as
+    slashes, empty and ``.`` segments dropped, ``..`` applied, lower case.
+    """
+    for _ in range(MAX_DECODINGS):
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    else:
+        return None
+    segments: list[str] = []
+    for segment in path.replace("\\", "/").split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    return "/" + "/".join(segments).lower()
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether ``path`` (raw, as sent) could reach the control plane; undecidable counts as yes."""
+    normal = normalised_path(path)
+    return normal is None or normal == ADMIN_PREFIX or normal.startswith(ADMIN_PREFIX + "/")
 
 
 def callback_payload(session: Session) -> dict[str, Any]:
@@ -49,32 +86,39 @@ class CallbackSender:
         url = session.request.get("callbackUrl")
         if session.kind != "idvs" or not url:
             return
-        parts = urlsplit(url)
-        refusal = self._refusal((parts.hostname or "").lower(), parts.path)
-        if refusal:
+        refusal, target = self._check(url)
+        if refusal or target is None:
             session.callback = {"url": url, "status": "refused", "detail": refusal}
             self.store.save_session(session)
             return
-        task = asyncio.get_running_loop().create_task(self._deliver(session, url, callback_payload(session)))
+        task = asyncio.get_running_loop().create_task(self._deliver(session, url, target, callback_payload(session)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _refusal(self, host: str, path: str) -> str | None:
-        if not (is_loopback_host(host) or host in self.allowed):
-            return f"{host} is not loopback nor allowed (--callback-host)"
-        if path.startswith("/__admin"):
-            return "callbacks never go to a /__admin path"
-        return None
-
-    async def _deliver(self, session: Session, url: str, payload: dict[str, Any]) -> None:
-        import httpx  # here, not at start-up: most runs send no callback, and serving does not need it
+    def _check(self, url: str) -> tuple[str | None, httpx.URL | None]:
+        """(why not, None) or (None, the URL to send): parsed once, so the URL checked is the URL sent."""
+        import httpx
 
         try:
-            async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
-                response = await client.post(url, json=payload)
+            target = httpx.URL(url)
+        except httpx.InvalidURL:
+            return "the callbackUrl is not a URL", None
+        host = target.host.lower()
+        if not (is_loopback_host(host) or host in self.allowed):
+            return f"{host} is not loopback nor allowed (--callback-host)", None
+        if is_admin_path(target.raw_path.split(b"?", 1)[0].decode("ascii", "replace")):
+            return "callbacks never go to a /__admin path (in any spelling)", None
+        return None, target
+
+    async def _deliver(self, session: Session, url: str, target: httpx.URL, payload: dict[str, Any]) -> None:
+        import httpx
+
+        try:
+            async with httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=False) as client:
+                response = await client.post(target, json=payload)
             record = {"url": url, "status": "delivered", "httpStatus": response.status_code}
         except httpx.HTTPError as exc:
-            log.warning("IDVS callback to %s failed: %s", urlsplit(url).hostname, type(exc).__name__)
+            log.warning("IDVS callback to %s failed: %s", target.host, type(exc).__name__)
             record = {"url": url, "status": "failed", "detail": type(exc).__name__}
         self._record(session, record)
 

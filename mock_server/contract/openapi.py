@@ -23,6 +23,7 @@ from .schemas import ContractSchemas, Schema
 
 _REF_PREFIX = "#/definitions/"
 _COMPONENTS = "#/components/schemas/"
+_CROSS_FIELD = {"anyOf", "oneOf", "allOf", "not", "dependencies", "if"}  # keywords that relate query fields
 
 
 class OpenApiBuilder:
@@ -93,7 +94,13 @@ class OpenApiBuilder:
         return operation
 
     def _query_parameters(self, schema: Schema) -> list[dict[str, Any]]:
+        """One parameter per field; or, when the schema ties fields together (Get Video: one of two
+        ids), the whole query as one form-exploded object, the only way OpenAPI can say so."""
         hoisted = self._hoist(schema)
+        if _CROSS_FIELD & set(hoisted):
+            return [
+                {"name": "query", "in": "query", "style": "form", "explode": True, "required": True, "schema": hoisted}
+            ]
         required = set(hoisted.get("required", ()))
         return [
             {"name": name, "in": "query", "required": name in required, "schema": prop}

@@ -80,3 +80,14 @@ def test_the_regional_get_token_alias_is_marked_beyond_the_docs(document: dict[s
     assert alias["post"]["operationId"] == "get_token_intl" and "beyond the docs" in alias["post"]["description"]
     assert "api.advance.ai" not in {s["url"].removeprefix("https://") for s in alias["servers"]}
     assert document["paths"]["/openapi/liveness/v2/h5/token"]["post"]["operationId"] == "get_token"
+
+
+def test_get_video_says_one_of_its_two_ids_is_required(document: dict[str, Any], contract: ContractSchemas) -> None:
+    """Two optional query parameters would call a request with neither id valid; the mock answers
+    it PARAMETER_ERROR. The query is one form-exploded object carrying the schema's anyOf."""
+    for path in ("/liveness/ext/v1/get-video", "/intl/openapi/liveness/ext/v1/get-video"):
+        (query,) = document["paths"][path]["get"]["parameters"]
+        assert (query["in"], query["style"], query["explode"], query["required"]) == ("query", "form", True, True)
+        assert [branch["required"] for branch in query["schema"]["anyOf"]] == [["signatureId"], ["livenessId"]]
+    (clear,) = document["paths"]["/liveness/h5/ext/v1/clear-data"]["get"]["parameters"]
+    assert (clear["name"], clear["required"]) == ("signatureId", True)  # no cross-field rule: plain parameters

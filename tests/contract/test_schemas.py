@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def agree(contract: ContractSchemas, schema: dict[str, Any], instance: Any) -> N
 
 @pytest.mark.parametrize("endpoint_id", ENDPOINTS)
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(data=st.data())
 def test_the_fast_validator_agrees_on_requests_and_their_mutations(
@@ -187,3 +188,42 @@ def test_a_deviation_the_reference_sees_the_fast_validator_sees_too(contract: Co
     """The check can fail: a SUCCESS answer with a number for its message is refused by both."""
     schema = contract.responses[("get_result", "SUCCESS")]
     assert fast_validator(schema)({"code": "SUCCESS", "message": 1}) is False
+
+
+def patterns_of(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return own + list(node.get("patternProperties", {})) + [p for v in node.values() for p in patterns_of(v)]
+    if isinstance(node, list):
+        return [p for v in node for p in patterns_of(v)]
+    return []
+
+
+SHORTHANDS = re.compile(r"(?<!\\)(?:\\\\)*\\[sSdDwWbB]")  # an unescaped \s, \d, \w, \b or their negations
+
+
+@pytest.mark.parametrize("rel", FILES)
+def test_patterns_spell_their_classes_out(rel: str) -> None:
+    """``\\s``, ``\\d``, ``\\w`` and ``\\b`` match different characters in ECMA-262 (what JSON Schema
+    means, and what Schemathesis's validator reads), in Python's ``re`` (what the mock validates
+    with) and in ``re.ASCII`` (what Schemathesis generates from): a pattern must not depend on which."""
+    patterns = patterns_of(json.loads((schemas_dir() / rel).read_text()))
+    assert [p for p in patterns if SHORTHANDS.search(p)] == []
+
+
+SPACES_AND_CONTROLS = [
+    chr(c) for c in [*range(0x21), *range(0x7F, 0xA1), 0x1680, 0x2000, 0x2028, 0x202F, 0x3000, 0xFEFF]
+]
+
+
+@pytest.mark.parametrize("char", [*SPACES_AND_CONTROLS, "é", "٣", "/", "~"], ids=lambda c: f"U+{ord(c):04X}")
+def test_a_request_url_reads_the_same_to_python_and_to_ecma(char: str) -> None:
+    """The mock (Python ``re``) and an ECMA-262 validator (jsonschema_rs, as Schemathesis uses)
+    agree on every character either calls a space; URLs with spaces or controls are refused."""
+    import jsonschema_rs
+
+    url_schema = json.loads((schemas_dir() / "common.json").read_text())["definitions"]["requestUrl"]
+    value = f"https://example.com/a{char}b"
+    python = jsonschema.Draft7Validator(url_schema).is_valid(value)
+    assert python == jsonschema_rs.validator_for(url_schema).is_valid(value)
+    assert python is (char in "é٣/~")
