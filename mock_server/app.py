@@ -10,12 +10,12 @@ from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes
 from .admin.dashboard import dashboard_routes
-from .admin.endpoint import ADMIN_PREFIX
+from .admin.endpoint import ADMIN_PREFIX, bounded_body
 from .admin.safety import admin_guard, check_exposure
 from .advance.api import AdvanceApi
 from .advance.callbacks import CallbackSender
@@ -110,15 +110,13 @@ class MockApp:
         self.state = State({"mock": parts})
         self.gateway = parts.gateway
         handlers = {404: _admin_not_found, 405: _admin_not_found}
-        self.admin = admin_guard(
-            Starlette(routes=[Mount(ADMIN_PREFIX, routes=admin)], exception_handlers=handlers),
-            parts.settings.admin_token,
-        )
+        control = Starlette(routes=[Mount(ADMIN_PREFIX, routes=admin)], exception_handlers=handlers)
+        self.admin = admin_guard(bounded_body(control), parts.settings.admin_token)
         assert all(getattr(route, "path", OWN_PREFIX).startswith(OWN_PREFIX) for route in pages)
         own = Starlette(routes=pages, exception_handlers={405: _admin_not_found})
         own.router.default = self.gateway  # /__mock/<anything else> is a vendor 404, as before
         assert parts.journal is not None
-        self.pages = journal_middleware(own, parts.journal)
+        self.pages = journal_middleware(bounded_body(own), parts.journal)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -133,9 +131,28 @@ class MockApp:
             else:
                 await self.gateway(scope, receive, send)
         elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})  # refused before the handshake: HTTP 403
+            await self.as_http(scope, send)
         elif scope["type"] == "lifespan":
             await _lifespan(receive, send)
+
+    async def as_http(self, scope: Scope, send: Send) -> None:
+        """A WebSocket upgrade is answered as the plain HTTP request it also is (an HTTP/1.1 server
+        may ignore ``Upgrade``): the route's own answer, a documented envelope on a vendor path,
+        sent through the server's denial response. Where the server has none: a refusal (403)."""
+        if "websocket.http.response" not in scope.get("extensions", {}):
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "ws"), "http")
+        http_scope = {**scope, "type": "http", "method": "GET", "http_version": "1.1", "scheme": scheme}
+
+        async def no_body() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def denial(message: Message) -> None:
+            kind = message["type"].removeprefix("http.")
+            await send({**message, "type": f"websocket.http.{kind}"})
+
+        await self(http_scope, no_body, denial)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -95,3 +95,18 @@ def with_deadlines(base: type[Any], head_s: float, body_s: float) -> type[asynci
 
 def _peer(client: tuple[str, int] | None) -> str:
     return f"{client[0]}:{client[1]}" if client else "an unknown peer"
+
+
+class DeniedHandshakeNoise(logging.Filter):
+    """uvicorn's WebSocket protocol logs "ASGI callable returned without completing handshake" even
+    when the app sent a denial response (the ASGI ``websocket.http.response`` extension), which is
+    how the mock answers an upgrade: that line is dropped, every other one kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "ASGI callable returned without completing handshake."
+
+
+def quiet_denied_handshakes() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, DeniedHandshakeNoise) for f in logger.filters):
+        logger.addFilter(DeniedHandshakeNoise())

@@ -11,7 +11,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from .connections import with_deadlines
+from .connections import quiet_denied_handshakes, with_deadlines
 from .settings import Settings
 
 
@@ -29,6 +29,7 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicor
         "http": with_deadlines(AutoHTTPProtocol, settings.header_timeout_s, settings.body_timeout_s),
     }
     options.update(overrides)
+    quiet_denied_handshakes()
     return uvicorn.Config(app, **options)
 
 

@@ -191,6 +191,9 @@ class ClientCore:
         self.budget.record(answer.body)
         if call.uses_token and attempt == 0 and _token_refused(call, answer):
             return "renew", 0.0
+        if attempt < self.retries and _rate_limited(call, answer):
+            self.budget.usage.retries += 1
+            return "wait", 1.0  # the documented window is a second: by then the window has room again
         if attempt < self.retries and _busy(call, answer):
             self.budget.usage.retries += 1
             return "wait", retry_after_seconds(response.headers.get("retry-after"))
@@ -212,6 +215,13 @@ def _token_refused(call: Call, answer: Envelope) -> bool:
         return False
     own = spec.token_refusals(call.endpoint_id) if call.endpoint_id else ()
     return answer.message in own or "token" in str(answer.message).lower()
+
+
+def _rate_limited(call: Call, answer: Envelope) -> bool:
+    """The endpoint's documented rate-limit code (Tencent's RequestLimitExceeded): the client paces
+    below the limit, but the server counts arrivals, and a slow network can bunch them up."""
+    limit = spec.endpoint(call.endpoint_id).rate_limit if call.endpoint_id else None
+    return limit is not None and answer.code == limit.error.code
 
 
 def _busy(call: Call, answer: Envelope) -> bool:

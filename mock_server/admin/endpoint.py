@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..jsonwire import JSONError, dumps, loads
 
@@ -87,3 +88,55 @@ def admin_endpoint(handler: Callable[[Request], Any]) -> Callable[[Request], Any
         return result if isinstance(result, Response) else JsonAnswer(result)
 
     return endpoint
+
+
+def bounded_body(app: ASGIApp, limit: int = MAX_BODY_BYTES) -> ASGIApp:
+    """Read a request's whole body, at most ``limit`` bytes, before ``app`` runs: a body over the
+    limit is a JSON 413 on every route (also on one that reads no body), and a client that leaves
+    mid-body is dropped without an answer or a traceback. The app then reads the body as usual."""
+    too_large = dumps({"error": f"the body is over {limit} bytes"})
+
+    async def bounded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        body = await _read_bounded(scope, receive, limit)
+        if body is None:
+            return  # the client left
+        if body is _TOO_LARGE:
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(too_large)).encode())]
+            await send({"type": "http.response.start", "status": 413, "headers": [*headers, (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": too_large})
+            return
+        replayed = [False]
+
+        async def replay() -> Message:
+            if replayed[0]:
+                return await receive()
+            replayed[0] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await app(scope, replay, send)
+
+    return bounded
+
+
+_TOO_LARGE = b"\0too large"
+
+
+async def _read_bounded(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+    if declared.isdigit() and int(declared) > limit:
+        return _TOO_LARGE
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return _TOO_LARGE
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)

@@ -42,6 +42,7 @@ from .wire import ClientGone, WireRequest
 
 log = logging.getLogger("mock_server")
 MAX_VIOLATIONS = 100
+RECORDED = "mock.recorded"
 _JSON_HEADER = (b"content-type", JSON_TYPE.encode())
 
 
@@ -119,6 +120,7 @@ class Gateway:
             if self.recorder is not None:
                 exchange.finish(notes, request.raw_body, status, time.perf_counter() - began)
                 self.recorder(exchange)
+                scope[RECORDED] = True  # a wrapper that records its own routes leaves this one alone
 
     async def handle(self, request: WireRequest, notes: dict[str, Any]) -> Answer | ASGIApp:
         host = notes["host"] = self.hosts.resolve(request.headers.get("host"))

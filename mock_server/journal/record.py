@@ -19,6 +19,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..clock import MockClock
+from ..gateway.app import RECORDED
 from ..gateway.call import Exchange
 from ..masking import MAX_STRING, mask_headers, mask_text, mask_value, shrink
 
@@ -205,7 +206,8 @@ def journal_middleware(app: ASGIApp, journal: Journal) -> ASGIApp:
         try:
             await app(scope, receive_kept, send_seen)
         finally:
-            exchange.finish(scope.get("mock", {}), b"".join(chunks), status[0], time.perf_counter() - began)
-            journal.record(exchange)
+            if not scope.get(RECORDED):  # a /__mock/ path that is no page: the gateway recorded it
+                exchange.finish(scope.get("mock", {}), b"".join(chunks), status[0], time.perf_counter() - began)
+                journal.record(exchange)
 
     return middleware

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_plugin.calls import ClientCore
+from pytest_plugin.calls import Call, ClientCore
 from pytest_plugin.client import LivenessClient
 from pytest_plugin.guard import Budget, BudgetExhausted, Pacer, retry_after_seconds
 from pytest_plugin.target import Credentials, Target
@@ -311,3 +311,15 @@ def test_the_rate_option_spaces_requests(
         """
     )
     run("--liveness-target=sandbox", f"--liveness-base-url={mock_url}", "--liveness-rate=10").assert_outcomes(passed=1)
+
+
+def test_the_documented_rate_limit_code_is_retried_after_its_window() -> None:
+    """The client paces below Tencent's 20 per second, but the server counts arrivals, which a slow
+    network can bunch: RequestLimitExceeded (the catalog's rate-limit code) waits a second, then resends."""
+    core = ClientCore(Target("sandbox", "http://vendor.test"), Credentials("k", "s"), retries=2)
+    call = Call("POST", "http://vendor.test/", {}, endpoint_id="get_liveness_result")
+    limited = {"Response": {"Error": {"Code": "RequestLimitExceeded", "Message": "x"}, "RequestId": "r"}}
+    assert core.after(call, httpx.Response(200, json=limited), attempt=0) == ("wait", 1.0)
+    assert core.after(call, httpx.Response(200, json=limited), attempt=2) == ("done", 0.0)
+    other = {"Response": {"Error": {"Code": "InvalidParameter", "Message": "x"}, "RequestId": "r"}}
+    assert core.after(call, httpx.Response(200, json=other), attempt=0) == ("done", 0.0)
