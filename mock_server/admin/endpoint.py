@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..gateway.wire import BodyTooLarge, ClientGone, WireRequest
 from ..jsonwire import JSONError, dumps, loads
 
 ADMIN_PREFIX = "/__admin"
 MAX_BODY_BYTES = 1 << 20  # an inline scenario with its data is a few KB
-CLIENT_GONE = 499  # nginx's status for a client that left; nobody reads it, the log stays quiet
 
 
 class AdminError(ValueError):
@@ -36,9 +36,9 @@ class JsonAnswer(JSONResponse):
         return dumps(content)
 
 
-async def json_object(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
-    """The request body as a JSON object (empty: {}), or AdminError."""
-    raw = await read_body(request, limit)
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request body (read within its limit by ``bounded_body``) as a JSON object (empty: {}), or AdminError."""
+    raw = await request.body()
     try:
         body = loads(raw) if raw.strip() else {}
     except JSONError as exc:
@@ -46,23 +46,6 @@ async def json_object(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str
     if not isinstance(body, dict):
         raise AdminError("the body must be a JSON object")
     return body
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, read no further than ``limit`` bytes; a client that left is AdminError 499."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise AdminError(f"the body is over {limit} bytes", 413)
-    chunks, size = [], 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise AdminError(f"the body is over {limit} bytes", 413)
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise AdminError("the client left before sending its body", CLIENT_GONE) from None
-    return b"".join(chunks)
 
 
 MAX_MS = 9_999_999_999_999
@@ -100,10 +83,11 @@ def bounded_body(app: ASGIApp, limit: int = MAX_BODY_BYTES) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        body = await _read_bounded(scope, receive, limit)
-        if body is None:
-            return  # the client left
-        if body is _TOO_LARGE:
+        try:
+            body = await WireRequest(scope, receive).body(limit)
+        except ClientGone:
+            return
+        except BodyTooLarge:
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(too_large)).encode())]
             await send({"type": "http.response.start", "status": 413, "headers": [*headers, (b"connection", b"close")]})
             await send({"type": "http.response.body", "body": too_large})
@@ -119,24 +103,3 @@ def bounded_body(app: ASGIApp, limit: int = MAX_BODY_BYTES) -> ASGIApp:
         await app(scope, replay, send)
 
     return bounded
-
-
-_TOO_LARGE = b"\0too large"
-
-
-async def _read_bounded(scope: Scope, receive: Receive, limit: int) -> bytes | None:
-    declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
-    if declared.isdigit() and int(declared) > limit:
-        return _TOO_LARGE
-    chunks, size, more = [], 0, True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return _TOO_LARGE
-        chunks.append(chunk)
-        more = message.get("more_body", False)
-    return b"".join(chunks)
