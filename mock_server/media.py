@@ -71,6 +71,7 @@ MAX_LINK_LIFETIME_MS = DAY_MS  # the longest documented life of a link (24 h / 1
 MAX_REVOCATIONS = 50_000
 _TAG_HEX, _MAC_HEX, _MAX_DIGITS = 24, 32, 16
 _GONE = {"error": "this media link does not exist, has expired or was deleted"}
+_TAG_CACHE = 4096  # owners' tags remembered (then forgotten all at once: bounded, and cheap to rebuild)
 
 
 def link_key(seed: int | None = None, secret: str | None = None) -> bytes:
@@ -114,6 +115,7 @@ class MediaLinks:
         self.clock = clock
         self.max_revocations = max_revocations
         self._key = key
+        self._tags: dict[str, str] = {}
         self._epoch = 0
         self._revoked: OrderedDict[str, int] = OrderedDict()  # owner tag -> the last link stamp revoked
         self._newest = 0  # the highest stamp issued: a revocation covers every link before it
@@ -159,11 +161,17 @@ class MediaLinks:
         self._revoked.clear()
 
     def _tag(self, owner: str) -> str:
-        return hmac.new(self._key, b"owner\0" + owner.encode(), hashlib.sha256).hexdigest()[:_TAG_HEX]
+        tag = self._tags.get(owner)
+        if tag is None:  # owners repeat (every call for one session): an HMAC each time is not needed
+            tag = hmac.digest(self._key, b"owner\0" + owner.encode(), "sha256").hex()[:_TAG_HEX]
+            if len(self._tags) >= _TAG_CACHE:
+                self._tags.clear()
+            self._tags[owner] = tag
+        return tag
 
     def _mac(self, link: Link) -> str:
         message = f"{self._epoch}\0{link.tag}\0{link.issued_ms}\0{link.expires_ms}\0{link.asset}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:_MAC_HEX]
+        return hmac.digest(self._key, message, "sha256").hex()[:_MAC_HEX]  # the one-shot C path
 
     def routes(self) -> list[BaseRoute]:
         async def serve(request: Request) -> Response:

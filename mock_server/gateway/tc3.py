@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from functools import lru_cache
 
 ALGORITHM = "TC3-HMAC-SHA256"
 SCOPE_TERMINATOR = "tc3_request"
@@ -59,7 +60,7 @@ def parse_authorization(header: str) -> Authorization:
 
 
 def utc_date(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
 
 
 def canonical_request(
@@ -77,9 +78,14 @@ def string_to_sign(timestamp: int, date: str, service: str, canonical: str) -> s
 
 
 def signature(secret_key: str, date: str, service: str, to_sign: str) -> str:
+    return hmac.digest(_signing_key(secret_key, date, service), to_sign.encode("utf-8"), "sha256").hex()
+
+
+@lru_cache(maxsize=256)
+def _signing_key(secret_key: str, date: str, service: str) -> bytes:
+    """The key derived for one day and service: the same for every request of that day."""
     key = _hmac(("TC3" + secret_key).encode("utf-8"), date)
-    key = _hmac(_hmac(key, service), SCOPE_TERMINATOR)
-    return hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _hmac(_hmac(key, service), SCOPE_TERMINATOR)
 
 
 def authorization_header(secret_id: str, secret_key: str, timestamp: int, service: str, canonical: str) -> str:
@@ -91,4 +97,4 @@ def authorization_header(secret_id: str, secret_key: str, timestamp: int, servic
 
 
 def _hmac(key: bytes, message: str) -> bytes:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(key, message.encode("utf-8"), "sha256")  # the one-shot C path
