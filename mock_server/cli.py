@@ -17,7 +17,11 @@ from .settings import Settings
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except BrokenPipeError:  # `liveness-mock routes | head`: the reader left, which is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _serve_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
@@ -79,9 +83,18 @@ def _parser() -> argparse.ArgumentParser:
     for flags, options in _serve_options():
         serve.add_argument(*flags, **options)
     serve.set_defaults(run=_serve)
-    sub.add_parser("routes", help="print every (host, method, path) served").set_defaults(run=_routes)
+    routes = sub.add_parser("routes", help="print every (host, method, path) served")
+    routes.add_argument(
+        "--mock-url", metavar="URL", help="print each route as this mock's URL for it (URL/@sg-api/path...)"
+    )
+    routes.set_defaults(run=_routes)
     openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document")
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
+    openapi.add_argument(
+        "--mock-url",
+        metavar="URL",
+        help="servers at this mock (http://127.0.0.1:8080/@sg-api...) instead of the vendor's hosts",
+    )
     openapi.set_defaults(run=_openapi)
     return parser
 
@@ -161,9 +174,11 @@ def _routes(args: argparse.Namespace) -> int:
     catalog = load_catalog(schemas_dir())
     rows = sorted((r.host, r.method, r.path, r.endpoint_id, r.action) for r in catalog.routes())
     width = max(len(r[0]) for r in rows)
+    base = args.mock_url.rstrip("/") if args.mock_url else None
     for host, method, path, endpoint, action in rows:
         selector = f"  X-TC-Action: {action}" if action else ""
-        print(f"{host:<{width}}  {method:<4}  {path}{selector}  ({endpoint})")
+        where = f"{base}/@{host.split('.', 1)[0]}{path}" if base else path
+        print(f"{host:<{width}}  {method:<4}  {where}{selector}  ({endpoint})")
     return 0
 
 
@@ -175,7 +190,8 @@ def _openapi(args: argparse.Namespace) -> int:
     from .contract.schemas import load_contract
 
     catalog = load_catalog(schemas_dir())
-    builder = OpenApiBuilder(catalog, load_contract(catalog, schemas_dir()), load_examples(fixtures_dir() / "examples"))
+    examples = load_examples(fixtures_dir() / "examples")
+    builder = OpenApiBuilder(catalog, load_contract(catalog, schemas_dir()), examples, mock_url=args.mock_url)
     document = builder.build()
     if args.format == "yaml":
         import yaml

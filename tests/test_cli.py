@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -146,3 +147,18 @@ def test_timeouts_must_be_positive_seconds(value: str, capsys: pytest.CaptureFix
     with pytest.raises(SystemExit):
         main(["serve", "--header-timeout", value])
     assert "positive number of seconds" in capsys.readouterr().err
+
+
+def test_routes_into_a_pipe_closed_early_ends_quietly() -> None:
+    """`liveness-mock routes | head -1`: the reader leaves; no BrokenPipeError traceback. The pipe is
+    made one page small (F_SETPIPE_SZ) so the listing (about 6 KB) cannot all fit before it closes."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ
+    command = [sys.executable, "-m", "mock_server", "routes", "--mock-url", "http://127.0.0.1:8080"]
+    with subprocess.Popen(command, stdout=write_end, stderr=subprocess.PIPE) as process:
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as reader:
+            first = reader.readline()
+        assert process.wait(timeout=30) == 0
+        assert process.stderr is not None and process.stderr.read() == b""
+    assert b"http://127.0.0.1:8080/@api/" in first

@@ -27,9 +27,12 @@ _CROSS_FIELD = {"anyOf", "oneOf", "allOf", "not", "dependencies", "if"}  # keywo
 
 
 class OpenApiBuilder:
-    def __init__(self, catalog: Catalog, contract: ContractSchemas, examples: Iterable[Example] = ()) -> None:
+    def __init__(
+        self, catalog: Catalog, contract: ContractSchemas, examples: Iterable[Example] = (), mock_url: str | None = None
+    ) -> None:
         self.catalog = catalog
         self.contract = contract
+        self.mock_url = mock_url.rstrip("/") if mock_url else None
         self.components: dict[str, Schema] = {}
         self.examples: dict[tuple[str, str], list[Example]] = defaultdict(list)
         for example in examples:
@@ -39,7 +42,7 @@ class OpenApiBuilder:
     def build(self) -> dict[str, Any]:
         paths: dict[str, dict[str, Any]] = {}
         for path, routes in self._routes_by_path().items():
-            item: dict[str, Any] = {"servers": [{"url": f"https://{h}"} for h in sorted({r.host for r in routes})]}
+            item: dict[str, Any] = {"servers": [self._server(h) for h in sorted({r.host for r in routes})]}
             for route in routes:
                 item[route.method.lower()] = self._operation(self.catalog.endpoints[route.endpoint_id], route)
             paths[path] = item
@@ -52,13 +55,21 @@ class OpenApiBuilder:
                 "CLIENT_ERROR carries the HTTP status it names. Tencent Cloud FaceID (POST / by X-TC-Action) "
                 "is served too but not described here: see the README.",
             },
-            "servers": [{"url": f"https://{h}"} for h in self.catalog.hosts_of("advance")],
+            "servers": [self._server(h) for h in self.catalog.hosts_of("advance")],
             "paths": paths,
             "components": {
                 "schemas": dict(sorted(self.components.items())),
                 "securitySchemes": {"accessToken": {"type": "apiKey", "in": "header", "name": "X-ACCESS-TOKEN"}},
             },
         }
+
+    def _server(self, host: str) -> dict[str, str]:
+        """The vendor's host, or (``mock_url``) the mock's address with the host leading the path,
+        which any client reaches without a Host header or a name that resolves."""
+        if self.mock_url is None:
+            return {"url": f"https://{host}"}
+        label = host.split(".", 1)[0]
+        return {"url": f"{self.mock_url}/@{label}", "description": host}
 
     def _routes_by_path(self) -> dict[str, list[Route]]:
         grouped: dict[str, list[Route]] = defaultdict(list)

@@ -35,7 +35,7 @@ from ..jsonwire import dumps
 from .advance_front import AdvanceFront
 from .call import Action, Call, Exchange, Guard, Interceptor, Recorder
 from .fronts import JSON_TYPE, Front, Miss
-from .hosts import HostResolver
+from .hosts import PATH_PREFIX, HostResolver
 from .routing import RouteTable
 from .tencent_front import TencentFront
 from .wire import ClientGone, WireRequest
@@ -123,7 +123,12 @@ class Gateway:
                 scope[RECORDED] = True  # a wrapper that records its own routes leaves this one alone
 
     async def handle(self, request: WireRequest, notes: dict[str, Any]) -> Answer | ASGIApp:
-        host = notes["host"] = self.hosts.resolve(request.headers.get("host"))
+        chosen = self.hosts.split_path(request.path) if request.path.startswith(PATH_PREFIX) else None
+        if chosen is not None:
+            host, request.path = chosen  # the host named by the path wins over the Host header
+        else:
+            host = self.hosts.resolve(request.headers.get("host"))
+        notes["host"] = host
         found = self.select(request, host)
         if isinstance(found, Miss):
             notes["miss"] = found.route_miss

@@ -3,6 +3,10 @@
 The port is ignored; ``<prefix>.localhost`` stands for the documented host whose first label is
 ``<prefix>`` (``my-api.localhost`` -> ``my-api.advance.ai``); anything else (127.0.0.1,
 localhost, an unknown name) is the default host, ``api.advance.ai``.
+
+For clients that can set neither a Host header nor a name that resolves (most SDKs, generated
+clients, Schemathesis), the host can lead the path instead: ``/@sg-api/intl/openapi/...`` (the
+first label, or the whole host name) is that host's ``/intl/openapi/...``.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 _CACHE_LIMIT = 1024
+PATH_PREFIX = "/@"
 
 
 class HostResolver:
@@ -18,6 +23,12 @@ class HostResolver:
         self.default = default
         self._by_label = {h.split(".", 1)[0]: h for h in self.hosts}
         self._cache: dict[str, str] = {}
+
+    def split_path(self, path: str) -> tuple[str, str] | None:
+        """``/@<label or host>/rest`` -> (the documented host, ``/rest``); None when it names no host."""
+        name, _, rest = path[len(PATH_PREFIX) :].partition("/")
+        host = name.lower() if name.lower() in self.hosts else self._by_label.get(name.lower())
+        return None if host is None else (host, "/" + rest)
 
     def resolve(self, header: str | None) -> str:
         """The canonical host for a raw ``Host`` header value (memoised: headers repeat)."""
