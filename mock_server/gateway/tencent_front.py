@@ -13,7 +13,7 @@ pointed at ``127.0.0.1:8080`` needs no Host override. The action is a dictionary
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
@@ -52,6 +52,9 @@ class V1Route(Route):
     the guard verifies them. ``repr`` leaves them out (the Signature is one)."""
 
     sent: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+
+ROUTE_FIELDS = tuple(f.name for f in fields(Route))
 
 
 class TencentFront:
@@ -108,7 +111,7 @@ class TencentFront:
         route = self.actions.get((host if host in self.hosts else self.default_host, action))
         if route is None:
             return self._miss("InvalidAction", request, host)
-        return V1Route(**vars(route), sent=sent)
+        return V1Route(**{name: getattr(route, name) for name in ROUTE_FIELDS}, sent=sent)
 
     async def read_params(
         self, request: WireRequest, route: Route, endpoint: Endpoint, limit: int

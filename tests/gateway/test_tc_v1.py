@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from mock_server.contract.catalog import Catalog
 from mock_server.gateway import tc_v1
 from mock_server.gateway.flat_params import parse_form
 from mock_server.gateway.hosts import host_spellings
+from mock_server.gateway.tencent_front import ROUTE_FIELDS, V1Route
 
 from ..tencent import v1_signer
 from ..tencent.captured import ALL, V1, headers_of, http_request
@@ -129,3 +131,11 @@ def test_captured_values_are_signed_decoded() -> None:
     for name in ("intl_hmacsha256_post_tricky", "intl_hmacsha256_get_tricky", "common_hmacsha256_get"):
         request = http_request(ALL[name])
         assert parse_form((request["query"] or request["body"]).encode())["SdkToken"] == TRICKY
+
+
+def test_a_v1_route_keeps_what_was_sent_out_of_its_repr(catalog: Catalog) -> None:
+    route = next(r for r in catalog.routes("tencent") if r.action == "GetLivenessResult")
+    sent = {"Action": "GetLivenessResult", "Signature": "c2VjcmV0LXNpZ25hdHVyZQ=="}
+    v1 = V1Route(**{name: getattr(route, name) for name in ROUTE_FIELDS}, sent=sent)
+    assert (v1.endpoint_id, v1.host, v1.action, v1.sent) == (route.endpoint_id, route.host, route.action, sent)
+    assert "c2VjcmV0" not in repr(v1) and "c2VjcmV0" not in str(v1)
