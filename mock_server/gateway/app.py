@@ -134,7 +134,7 @@ class Gateway:
             notes["miss"] = found.route_miss
             return self.miss(found, notes)
         endpoint = self.catalog.endpoints[found.endpoint_id]
-        host = notes["host"] = found.host  # X-TC-Action on another host: the request is for Tencent's
+        host = notes["host"] = found.host  # API 3.0 on another host: the request is for Tencent's
         notes["endpoint"] = endpoint.id
         try:
             front = self.fronts[endpoint.protocol]
