@@ -55,5 +55,5 @@ def test_an_unpacked_wheel_serves_its_routes_from_anywhere(wheel: Path, tmp_path
     first, *routes = result.stdout.splitlines()
     assert first == str(site / "mock_server" / "_data" / "schemas")
     assert (
-        len(routes) == 36 + 8 + 2
-    )  # 28 documented + Token Authentication and regional Get Token on 8 more hosts each + Tencent's two actions
+        len(routes) == 36 + 8 + 4
+    )  # 28 documented + Token Authentication and regional Get Token on 8 more hosts each + Tencent's two actions on 2 hosts

@@ -25,7 +25,9 @@ class AdvanceFront:
             return Miss("advance", _miss_outcome(found), found)
         return found
 
-    async def read_params(self, request: WireRequest, endpoint: Endpoint, limit: int) -> tuple[dict[str, Any], bytes]:
+    async def read_params(
+        self, request: WireRequest, route: Route, endpoint: Endpoint, limit: int
+    ) -> tuple[dict[str, Any], bytes]:
         """Query parameters or a JSON object body; anything else is the documented HTTP 400."""
         if endpoint.request_in == "query":
             return {key: value for key, value in reversed(request.query_items())}, b""

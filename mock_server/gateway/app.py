@@ -1,10 +1,10 @@
 """The vendor-facing side: one ASGI app that serves every catalog route, in either protocol.
 
-The path of a request: Host -> a front picks the route (Tencent: ``X-TC-Action`` on ``POST /``;
-ADVANCE AI: host + method + path) or answers a miss in its protocol; the front reads the
-parameters; interceptors (scenarios, faults: they may answer instead); the endpoint's guard
-(authentication), checks (rate limits) and its request schema; its action; the protocol's
-envelope; in strict mode, the envelope against its response schema.
+The path of a request: Host -> a front picks the route (Tencent: ``X-TC-Action`` or a signature
+v1 ``Action`` parameter on ``/``; ADVANCE AI: host + method + path) or answers a miss in its
+protocol; the front reads the parameters; interceptors (scenarios, faults: they may answer
+instead); the endpoint's guard (authentication), checks (rate limits) and its request schema;
+its action; the protocol's envelope; in strict mode, the envelope against its response schema.
 
 What was decided along the way (endpoint, host, code, and whatever interceptors and guards
 note) goes with the request to the journal, as one ``Exchange`` handed to ``recorder``.
@@ -34,7 +34,7 @@ from ..ids import IdFactory
 from ..jsonwire import dumps
 from .advance_front import AdvanceFront
 from .call import Action, Call, Exchange, Guard, Interceptor, Recorder
-from .fronts import JSON_TYPE, Front, Miss
+from .fronts import JSON_TYPE, Front, Miss, Pending
 from .hosts import PATH_PREFIX, HostResolver
 from .routing import RouteTable
 from .tencent_front import TencentFront
@@ -93,7 +93,10 @@ class Gateway:
         self.now_ms = now_ms
         self.hosts = HostResolver(catalog.hosts, catalog.default_host)
         self.routes = RouteTable(catalog.routes("advance"))
-        self.fronts: dict[str, Front] = {"tencent": TencentFront(catalog), "advance": AdvanceFront(self.routes)}
+        self.fronts: dict[str, Front] = {
+            "tencent": TencentFront(catalog, contract.request_schema),
+            "advance": AdvanceFront(self.routes),
+        }
         self.checker = RequestChecker(contract)
         self.actions = {eid: _bind(actions, e.action, "action") for eid, e in catalog.endpoints.items()}
         self.guards = {eid: (guards or {}).get(e.auth) for eid, e in catalog.endpoints.items()}
@@ -130,14 +133,17 @@ class Gateway:
             host = self.hosts.resolve(request.headers.get("host"))
         notes["host"] = host
         found = self.select(request, host)
+        if isinstance(found, Pending):
+            found = await found.resolve(self.max_body_bytes)
         if isinstance(found, Miss):
             notes["miss"] = found.route_miss
             return self.miss(found, notes)
         endpoint = self.catalog.endpoints[found.endpoint_id]
-        host = notes["host"] = found.host  # X-TC-Action on another host: the request is for Tencent's
+        host = notes["host"] = found.host  # API 3.0 on another host: the request is for Tencent's
         notes["endpoint"] = endpoint.id
         try:
-            params, body = await self.fronts[endpoint.protocol].read_params(request, endpoint, self.max_body_bytes)
+            front = self.fronts[endpoint.protocol]
+            params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
             notes["params"] = params
             call = Call(endpoint, found, host, params, request, notes, body=body)
             answer = await self.intercept(call) if self.interceptors else None
@@ -148,8 +154,8 @@ class Gateway:
             outcome = err.outcome
         return self.answer(endpoint, outcome, notes)
 
-    def select(self, request: WireRequest, host: str) -> Route | Miss:
-        """The first front that claims the request (Tencent's by its header or host; else ADVANCE AI's)."""
+    def select(self, request: WireRequest, host: str) -> Route | Miss | Pending:
+        """The first front that claims the request (Tencent's by its header, v1 form or host; else ADVANCE AI's)."""
         for front in self.fronts.values():
             found = front.select(request, host)
             if found is not None:

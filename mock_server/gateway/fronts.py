@@ -5,6 +5,7 @@ protocol-level miss) and reads its parameters. ADVANCE AI: ``advance_front``; Te
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,13 +27,25 @@ class Miss:
     route_miss: RouteMiss
 
 
+class Pending:
+    """A route only the body names (Tencent's signature v1 sends ``Action`` in a form body):
+    ``resolve(limit)`` reads the body, then gives the route or the protocol's miss."""
+
+    __slots__ = ("resolve",)
+
+    def __init__(self, resolve: Callable[[int], Awaitable[Route | Miss]]) -> None:
+        self.resolve = resolve
+
+
 class Front(Protocol):
     """How requests of one protocol find their endpoint and parameters."""
 
-    def select(self, request: WireRequest, host: str) -> Route | Miss | None:
-        """The route, a miss this protocol answers, or None: not a request of this protocol."""
+    def select(self, request: WireRequest, host: str) -> Route | Miss | Pending | None:
+        """The route, a miss this protocol answers, a route still to read, or None: not this protocol's."""
 
-    async def read_params(self, request: WireRequest, endpoint: Endpoint, limit: int) -> tuple[dict[str, Any], bytes]:
+    async def read_params(
+        self, request: WireRequest, route: Route, endpoint: Endpoint, limit: int
+    ) -> tuple[dict[str, Any], bytes]:
         """The parameters and the raw body (signatures cover it), or ApiError."""
 
 

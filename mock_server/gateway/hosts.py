@@ -19,9 +19,12 @@ PATH_PREFIX = "/@"
 
 class HostResolver:
     def __init__(self, hosts: Iterable[str], default: str) -> None:
-        self.hosts = frozenset(hosts)
+        ordered = list(hosts)
+        self.hosts = frozenset(ordered)
         self.default = default
-        self._by_label = {h.split(".", 1)[0]: h for h in self.hosts}
+        self._by_label: dict[str, str] = {}
+        for host in ordered:  # in catalog order: of two hosts with one first label, the first is <label>.localhost
+            self._by_label.setdefault(host.split(".", 1)[0], host)
         self._cache: dict[str, str] = {}
 
     def split_path(self, path: str) -> tuple[str, str] | None:
@@ -55,3 +58,13 @@ def strip_port(header: str) -> str:
     if header.startswith("["):
         return header[: header.find("]") + 1] if "]" in header else header
     return header.rsplit(":", 1)[0] if ":" in header else header
+
+
+def host_spellings(header: str | None) -> list[str]:
+    """The hosts a signing client may have meant by this Host header: as sent, then without its port
+    (Tencent's Python SDK signs ``127.0.0.1:8080``, its Node SDKs ``127.0.0.1`` under TC3)."""
+    sent = (header or "").strip()
+    if not sent:
+        return []
+    name = strip_port(sent)
+    return [sent] if name == sent else [sent, name]

@@ -67,9 +67,15 @@ def canonical_request(
     method: str, uri: str, query: str, headers: Mapping[str, str], signed: Sequence[str], payload: bytes
 ) -> str:
     """``headers`` maps lower-case names to values; a signed header the request lacks counts as empty."""
+    return hashed_canonical_request(method, uri, query, headers, signed, hashlib.sha256(payload).hexdigest())
+
+
+def hashed_canonical_request(
+    method: str, uri: str, query: str, headers: Mapping[str, str], signed: Sequence[str], payload_digest: str
+) -> str:
+    """``canonical_request`` of a payload already hashed (a verifier trying several spellings hashes it once)."""
     lines = "".join(f"{name}:{headers.get(name, '').strip().lower()}\n" for name in signed)
-    digest = hashlib.sha256(payload).hexdigest()
-    return f"{method}\n{uri}\n{query}\n{lines}\n{';'.join(signed)}\n{digest}"
+    return f"{method}\n{uri}\n{query}\n{lines}\n{';'.join(signed)}\n{payload_digest}"
 
 
 def string_to_sign(timestamp: int, date: str, service: str, canonical: str) -> str:

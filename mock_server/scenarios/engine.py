@@ -21,6 +21,7 @@ from ..gateway import tc3
 from ..gateway.app import Gateway
 from ..gateway.buckets import retry_after
 from ..gateway.call import Call
+from ..gateway.tencent_front import V1Route
 from ..predicates import Captures
 from .book import ScenarioBook, State, UnknownScenario
 from .checks import is_template
@@ -166,15 +167,17 @@ def _delay(delay: Delay | str | None, fired: Fired) -> float:
 
 def caller_of(call: Call) -> str:
     """Who is calling, for per-caller scenario state: X-Mock-Caller, else the access token, else
-    a Tencent SecretId, else the accessKey of a Token Authentication body."""
+    a Tencent SecretId (TC3 or v1), else the accessKey of a Token Authentication body."""
     headers = call.request.headers
-    explicit = headers.get(CALLER_HEADER) or headers.get("x-access-token") or _tc3_credential(headers)
+    explicit = headers.get(CALLER_HEADER) or headers.get("x-access-token") or _tencent_credential(call)
     return explicit or str(call.params.get("accessKey") or "")
 
 
-def _tc3_credential(headers: Mapping[str, str]) -> str:
-    """A Tencent caller is its SecretId (``Credential=<SecretId>/...``): not a secret."""
+def _tencent_credential(call: Call) -> str:
+    """A Tencent caller is its SecretId (TC3: ``Credential=<SecretId>/...``; v1: a parameter): not a secret."""
+    if type(call.route) is V1Route:
+        return call.route.sent.get("SecretId", "")
     try:
-        return tc3.parse_authorization(headers.get("authorization", "")).secret_id
+        return tc3.parse_authorization(call.request.headers.get("authorization", "")).secret_id
     except tc3.MalformedAuthorization:
         return ""

@@ -14,7 +14,7 @@ from ..gateway.call import Action, Guard
 from ..media import MediaLinks
 from .actions import LivenessActions
 from .admin import sdk_token_routes
-from .auth import Tc3Guard
+from .auth import SignatureGuard
 from .tokens import SdkTokens
 
 RESULTS_ENDPOINT = "get_liveness_result"
@@ -27,7 +27,7 @@ class TencentApi:
         results = catalog.endpoints[RESULTS_ENDPOINT].result_codes
         self.tokens = SdkTokens(clock, media)
         self.actions: dict[str, Action] = LivenessActions(self.tokens, media, results, public_url).table()
-        self.guards: dict[str, Guard] = {"tc3": Tc3Guard(accounts, clock)}
+        self.guards: dict[str, Guard] = {"tc3": SignatureGuard(accounts, clock)}
         self.admin_routes: list[BaseRoute] = sdk_token_routes(self.tokens, results, accounts)
 
     def reset(self) -> None:

@@ -4,11 +4,12 @@ A real ``liveness-mock serve`` process with an admin token gets the traffic of a
 a careless one: Token Authentication for every account (right and wrong signatures, the key
 spelled ``"signatur\\u0065"``, in a body of 8 KB and more, broken JSON around a signature), the
 access token on every endpoint (header, query string, body), typos that become near misses,
-Tencent calls with real and wrong TC3 signatures, the admin token in each accepted form and a wrong
-one. Then every place the mock shows things is searched (``spellings.spelled_in``: any case, JSON
-escapes, percent-encoding, HTML entities, base64, hex): the journal, the near misses, the
-dashboard and the other admin pages, the server's own output, and every answer it gave (but the
-Token Authentication answer that hands a token out). Zero hits.
+Tencent calls with real and wrong TC3 and v1 signatures (v1's in query strings and form bodies,
+parsed or kept as text), the admin token in each accepted form and a wrong one. Then every place
+the mock shows things is searched (``spellings.spelled_in``: any case, JSON escapes,
+percent-encoding, HTML entities, base64, hex): the journal, the near misses, the dashboard and the
+other admin pages, the server's own output, and every answer it gave (but the Token
+Authentication answer that hands a token out). Zero hits.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from mock_server.contract.resources import fixtures_dir
 
 from ..helpers import GET_RESULT_PATH, GET_TOKEN_PATH, RETURN_URL, TOKEN_PATH, VIDEO_PATH, serve_process, signed_body
 from ..tencent.signer import Signed
+from ..tencent.v1_signer import V1
 from .spellings import spelled_in
 
 ADMIN_TOKEN = "audit-admin-" + secrets.token_hex(12)
+V1_HOST = "faceid.intl.tencentcloudapi.com"
 PAD = 8_300  # past the 8 KB the journal keeps of a body it did not parse
 
 
@@ -130,6 +133,22 @@ def tencent(http: httpx.Client, seen: Seen) -> None:
             headers = signed.headers()
             seen.keep("a TC3 signature", signed.signature)
             seen.send(http, "POST", "/", content=signed.content(), headers=headers)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for method, signature_method, action in [
+        ("POST", "HmacSHA256", "GetLivenessResult"),
+        ("GET", "HmacSHA1", "ApplyLivenessToken"),
+        ("POST", "HmacSHA1", "NoSuchAction"),  # a miss: the journal keeps the form body as text
+    ]:
+        for secret_key in ("mocksamplesecretkey", "a-wrong-secret-key"):
+            request = V1(action, {"SdkToken": "not-issued"}, method, signature_method, secret_key=secret_key)
+            encoded = request.encoded(V1_HOST)
+            seen.keep("a v1 signature", request.signed(V1_HOST)["Signature"])
+            if method == "GET":
+                seen.send(http, "GET", f"/?{encoded}", headers={"Host": V1_HOST})
+            else:
+                seen.send(http, "POST", "/", content=encoded, headers=form | {"Host": V1_HOST})
+    twice = request.encoded(V1_HOST) + "&Action=GetLivenessResult"  # a parameter twice: not parsed, kept as text
+    seen.send(http, "POST", "/", content=twice, headers=form | {"Host": V1_HOST})
 
 
 def admin(url: str, seen: Seen) -> list[tuple[str, str]]:
@@ -189,7 +208,8 @@ def test_no_secret_shows_in(audit: Audit, place: str) -> None:
 
 def test_the_audit_had_secrets_to_look_for_and_pages_to_look_in(audit: Audit) -> None:
     kinds = {what.split(" (")[0] for what in audit.seen.secrets.values()}
-    expected = {"a secretKey", "a Tencent SecretKey", "an access token", "a TC3 signature", "the admin token"}
+    expected = {"a secretKey", "a Tencent SecretKey", "an access token", "a TC3 signature", "a v1 signature"}
+    expected |= {"the admin token"}
     assert expected | {"a Token Authentication signature"} <= kinds
     assert len(audit.seen.secrets) >= 30 and len(audit.places["journal and admin pages"]) == 15
     journal = json.loads(audit.places["journal and admin pages"][1][1])

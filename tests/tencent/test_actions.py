@@ -76,7 +76,9 @@ def test_the_admin_api_changes_what_an_applied_token_reports(tencent: Tencent, h
 def test_the_readme_snippet_runs_as_written(tencent: Tencent) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     snippet = (
-        readme.split("**Point Tencent's official SDK at the mock**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        readme.split("**Point Tencent's official SDKs at the mock**", 1)[1]
+        .split("```python\n", 1)[1]
+        .split("```", 1)[0]
     )
     namespace: dict[str, Any] = {}
     exec(snippet.replace("127.0.0.1:8080", tencent.server.url.removeprefix("http://")), namespace)

@@ -186,8 +186,8 @@ def test_every_check_answers_in_the_documented_order(http: httpx.Client) -> None
     host = {"Host": "faceid.tencentcloudapi.com"}
     assert code_of(http.post("/", json={}, headers=host)) == "MissingParameter"  # no X-TC-Action
     assert code_of(http.post("/", json={}, headers=host | {"X-TC-Action": "Nope"})) == "InvalidAction"
-    get = http.get("/", headers=host | {"X-TC-Action": "GetLivenessResult", "X-TC-Version": "bad"})
-    assert code_of(get) == "UnsupportedProtocol"
+    put = http.put("/", json={}, headers=host | {"X-TC-Action": "GetLivenessResult", "X-TC-Version": "bad"})
+    assert code_of(put) == "UnsupportedProtocol"
     request = Signed(
         body=b"not json",
         version=None,

@@ -57,7 +57,8 @@ def test_the_tencent_host_answers_misses_in_its_own_envelope(http: httpx.Client)
     assert error_of(http.post("/", json={}, headers=host)) == "MissingParameter"  # no X-TC-Action
     assert error_of(http.post("/", json={}, headers={**host, "X-TC-Action": "Nope"})) == "InvalidAction"
     assert error_of(http.post("/v2/", json={}, headers={**host, "X-TC-Action": "GetLivenessResult"})) == "InvalidAction"
-    assert error_of(http.get("/", headers={**host, "X-TC-Action": "GetLivenessResult"})) == "UnsupportedProtocol"
+    assert error_of(http.put("/", headers={**host, "X-TC-Action": "GetLivenessResult"})) == "UnsupportedProtocol"
+    assert error_of(http.delete("/", headers=host)) == "UnsupportedProtocol"  # no action either
     assert error_of(http.get("/openapi/liveness/v4/h5/get-result", headers=host)) == "InvalidAction"
 
 
