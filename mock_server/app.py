@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
@@ -38,17 +40,25 @@ from .scenarios.admin import scenario_routes
 from .scenarios.book import ScenarioBook
 from .scenarios.engine import ScenarioEngine
 from .scenarios.faults import transport_access
-from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files
+from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files, parse_inline
 from .settings import Settings
-from .store import Store
+from .store import StateUnavailable, Store
+from .store.fleet import UNAVAILABLE_STATUS, Fleet, fleet_middleware, unavailable_body
+from .store.open import open_store
 from .tencent.api import TencentApi
 
 
 @dataclass
 class MockParts:
-    """The long-lived parts of one mock instance, reachable from ``app.state.mock``."""
+    """The long-lived parts of one mock instance, reachable from ``app.state.mock``.
+
+    ``resets`` act on the state every replica shares (run once, by whichever replica is asked);
+    ``local_resets`` on what this process keeps for itself (run by every replica: on a fleet,
+    when it sees the new generation).
+    """
 
     settings: Settings
+    store: Store
     catalog: Catalog
     contract: ContractSchemas
     ids: IdFactory
@@ -59,12 +69,11 @@ class MockParts:
     tencent: TencentApi
     gateway: Gateway
     resets: list[Callable[[], None]] = field(default_factory=list)
+    local_resets: list[Callable[[], None]] = field(default_factory=list)
     scenarios: ScenarioBook | None = None
     journal: Journal | None = None
-
-    @property
-    def store(self) -> Store:
-        return self.advance.store
+    fleet: Fleet | None = None
+    scenario_seed: int = 0  # the seed of scenario draws: --seed, or the one the fleet agreed on
 
     @property
     def journey(self) -> Journey:
@@ -75,18 +84,22 @@ class MockParts:
         return self.advance.callbacks
 
     def reset(self) -> None:
-        """Back to the state of a fresh start (same seed, same fixtures)."""
-        for reset_one in self.resets:
+        """Back to the state of a fresh start (same seed, same fixtures), for the whole fleet."""
+        self.store.reset()
+        for reset_one in [*self.resets, *self.local_resets]:
             reset_one()
+        if self.fleet is not None:
+            self.fleet.seen(self.store.control())
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     check_exposure(settings)
-    parts = _parts(settings)
+    clock = MockClock(settings.clock_ms)
+    parts = _parts(settings, open_store(settings.state, settings.retention_ms, clock), clock)
     admin = [
         *clock_routes(parts.clock),
-        *reset_routes(parts.resets),
+        *reset_routes(parts.reset),
         *parts.advance.admin_routes,
         *parts.tencent.admin_routes,
         *_scenarios_and_journal(parts),
@@ -96,18 +109,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
-def _parts(settings: Settings) -> MockParts:
-    """The foundation (catalog, schemas, clock, accounts, media), both APIs, and the gateway."""
+def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
+    """The foundation (state, catalog, schemas, clock, accounts, media), both APIs, and the gateway."""
     catalog = load_catalog(schemas_dir())
     contract = load_contract(catalog, schemas_dir())
-    ids, clock = IdFactory(settings.seed), MockClock(settings.clock_ms)
+    ids = IdFactory(settings.seed)
+    scenario_seed = _join(store, ids, clock, settings.seed)
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     library = MediaLibrary(fixtures_dir() / "media")
     media = MediaLinks(library, clock, ids)
     outcomes = _outcomes(catalog, accounts, settings)
-    advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media)
-    tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
-    rate_limits = EndpointRateLimits(clock)
+    advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media, store)
+    tencent = TencentApi(catalog, accounts, store, clock, media, settings.public_url)
+    rate_limits = EndpointRateLimits(clock, store)
     gateway = Gateway(
         catalog,
         contract,
@@ -118,10 +132,21 @@ def _parts(settings: Settings) -> MockParts:
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
     )
-    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset, *advance.resets]
-    parts.resets += [tencent.reset, rate_limits.reset]
+    parts = MockParts(settings, store, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
+    parts.scenario_seed = scenario_seed
+    parts.resets += [clock.reset]
+    parts.local_resets += [lambda: ids.reseed(settings.seed), media.reset, *advance.local_resets]
     return parts
+
+
+def _join(store: Store, ids: IdFactory, clock: MockClock, seed: int | None) -> int:
+    """Take this process's place in the state: its own id stream, the fleet's clock; the seed of
+    scenario draws (``seed``, else the one the fleet agreed on)."""
+    stream, agreed = store.join(seed if seed is not None else random.SystemRandom().getrandbits(32))
+    ids.join_stream(stream)
+    clock.adopt(store.set_clock_offset(clock.start_offset(), keep_existing=True))
+    clock.on_move = store.set_clock_offset
+    return seed if seed is not None else agreed
 
 
 def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
@@ -134,12 +159,20 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     ctx = ScenarioContext.build(catalog, parts.contract, load_examples(fixtures_dir() / "examples"))
     scenarios = builtin_scenarios(ctx)
     scenarios.update(load_scenario_files([fixtures_dir(), *settings.fixtures], schemas_dir(), ctx))
-    book = parts.scenarios = ScenarioBook(scenarios, clock, settings.seed, settings.scenarios)
+    parse = functools.partial(parse_inline, schemas=schemas_dir(), ctx=ctx)
+    book = ScenarioBook(scenarios, clock, parts.store, parts.scenario_seed, settings.scenarios, parse)
+    parts.scenarios = book
+    book.open()
     journal = parts.journal = Journal(settings.journal_size, clock, HostTypos(catalog.hosts))
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
     parts.gateway.interceptors += [keep_params, engine]
-    parts.gateway.checks.insert(0, limits := AccountRateLimits(parts.accounts, clock))
-    parts.resets += [journal.clear, book.reset, limits.reset]
+    parts.gateway.checks.insert(0, AccountRateLimits(parts.accounts, clock, parts.store))
+    parts.resets += [journal.clear, book.reset]
+    parts.local_resets += [book.forget_callers]
+    if parts.store.shared:
+        fleet = parts.fleet = Fleet(parts.store, clock)
+        fleet.on_generation += [*parts.local_resets, book.reload]
+        fleet.on_scenarios.append(book.reload)
     return [
         *scenario_routes(book, schemas_dir(), ctx),
         *journal_routes(journal, NearMisses(catalog.routes())),
@@ -149,9 +182,12 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
 
 def _outermost(app: Starlette, parts: MockParts) -> None:
     """Around everything, in this order: uvicorn's transport (for connection resets), the admin
-    token, the journal (so it sees every request and the final response, admin calls excepted)."""
+    token, on a fleet the sync with the shared state, the journal (so it sees every request and
+    the final response, admin calls excepted)."""
     assert parts.journal is not None
     stack = journal_middleware(app.build_middleware_stack(), parts.journal)
+    if parts.fleet is not None:
+        stack = fleet_middleware(stack, parts.fleet)
     app.middleware_stack = transport_access(admin_guard(stack, parts.settings.admin_token))
 
 
@@ -159,7 +195,7 @@ def _starlette(parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute])
     """Control plane under /__admin, the mock's own pages and media, then every vendor route."""
     app = Starlette(
         routes=[Mount(ADMIN_PREFIX, routes=admin), *pages, Mount("", app=parts.gateway)],
-        exception_handlers={404: _admin_not_found, 405: _admin_not_found},
+        exception_handlers={404: _admin_not_found, 405: _admin_not_found, StateUnavailable: _unavailable},
     )
     app.state.mock = parts
     return app
@@ -174,6 +210,11 @@ def _outcomes(catalog: Catalog, accounts: Accounts, settings: Settings) -> Outco
                 f"account {account.name}: progression outcome {account.progression['outcome']!r} is unknown"
             )
     return outcomes
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StateUnavailable)
+    return Response(unavailable_body(exc), status_code=UNAVAILABLE_STATUS, media_type="application/json")
 
 
 async def _admin_not_found(request: Request, exc: Exception) -> JSONResponse:

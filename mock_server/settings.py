@@ -26,7 +26,10 @@ class Settings:
     instead of sending a response that breaks its schema. clock_ms: start the mock clock there
     (it then ticks with the wall clock). public_url: the base URL clients reach the mock at, for
     the links it hands out (default: the address of the socket each request came in on).
-    callback_hosts: hosts besides loopback that IDVS callbacks may be sent to.
+    callback_hosts: hosts besides loopback that IDVS callbacks may be sent to. state: where
+    the state lives (``memory``, ``sqlite:///path``, ``redis://host:port/db``); workers: processes
+    serving the port (more than one needs a shared state); retention_ms: how long finished
+    sessions, SDK records and expired SdkTokens are kept.
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +48,10 @@ class Settings:
     scenario_header: bool = True
     journal_size: int = 1000
     admin_token: str | None = field(default=None, repr=False)
+    # Shared state (issue 12)
+    state: str = field(default="memory", repr=False)  # a Redis URL may carry a password
+    workers: int = 1
+    retention_ms: int = 7 * 24 * 3600 * 1000
 
     @property
     def is_loopback(self) -> bool:

@@ -32,10 +32,9 @@ def clock_routes(clock: MockClock) -> list[BaseRoute]:
     ]
 
 
-def reset_routes(resets: list[Callable[[], None]]) -> list[BaseRoute]:
+def reset_routes(reset_all: Callable[[], None]) -> list[BaseRoute]:
     async def reset(request: Request) -> dict[str, bool]:
-        for reset_one in resets:
-            reset_one()
+        reset_all()
         return {"reset": True}
 
     return [Route("/reset", admin_endpoint(reset), methods=["POST"])]

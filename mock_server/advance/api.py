@@ -16,7 +16,7 @@ from ..gateway.call import Action, Guard
 from ..ids import IdFactory
 from ..media import MediaLibrary, MediaLinks
 from ..settings import Settings
-from ..store import MemoryStore
+from ..store import Store
 from .admin import SessionAdmin
 from .auth import Authenticator
 from .billing import Billing
@@ -41,8 +41,9 @@ class AdvanceApi:
         outcomes: Outcomes,
         library: MediaLibrary,
         media: MediaLinks,
+        store: Store,
     ) -> None:
-        self.store = MemoryStore()
+        self.store = store
         self.billing = Billing(self.store)
         auth = Authenticator(accounts, self.store, clock, ids)
         fields = {eid: frozenset(contract.requests[eid].get("properties", {})) for eid in SESSION_ENDPOINTS}
@@ -65,4 +66,4 @@ class AdvanceApi:
         self.guards: dict[str, Guard] = {"access_token": auth.require_token}
         self.admin_routes: list[BaseRoute] = SessionAdmin(self.journey, self.store, clock, ids, accounts).routes()
         self.page_routes: list[BaseRoute] = H5Page(self.journey, self.store, clock).routes()
-        self.resets: list[Callable[[], None]] = [outcomes.reseed, self.store.reset]
+        self.local_resets: list[Callable[[], None]] = [outcomes.reseed]  # the store is reset by its owner
