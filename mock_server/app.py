@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -13,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 
 from .accounts import Accounts, load_accounts
-from .admin.control import clock_routes, reset_routes
+from .admin.control import clock_routes, reset_routes, state_routes
 from .admin.dashboard import dashboard_routes
 from .admin.endpoint import ADMIN_PREFIX
 from .admin.safety import admin_guard, check_exposure
@@ -83,6 +85,18 @@ class MockParts:
     def callbacks(self) -> CallbackSender:
         return self.advance.callbacks
 
+    def describe_state(self) -> dict[str, Any]:
+        """Where the state lives and who this process is in it (``GET /__admin/state``)."""
+        control = self.store.control()
+        return {
+            "state": self.store.url,
+            "shared": self.store.shared,
+            "member": self.ids.stream,
+            "pid": os.getpid(),
+            "generation": control.generation,
+            "retentionMs": self.store.retention_ms,
+        }
+
     def reset(self) -> None:
         """Back to the state of a fresh start (same seed, same fixtures), for the whole fleet."""
         self.store.reset()
@@ -100,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     admin = [
         *clock_routes(parts.clock),
         *reset_routes(parts.reset),
+        *state_routes(parts.describe_state),
         *parts.advance.admin_routes,
         *parts.tencent.admin_routes,
         *_scenarios_and_journal(parts),
@@ -114,7 +129,7 @@ def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
     catalog = load_catalog(schemas_dir())
     contract = load_contract(catalog, schemas_dir())
     ids = IdFactory(settings.seed)
-    scenario_seed = _join(store, ids, clock, settings.seed)
+    scenario_seed = _join(store, ids, clock, settings.seed, clock.start_offset())
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     library = MediaLibrary(fixtures_dir() / "media")
     media = MediaLinks(library, clock, ids)
@@ -139,14 +154,20 @@ def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
     return parts
 
 
-def _join(store: Store, ids: IdFactory, clock: MockClock, seed: int | None) -> int:
-    """Take this process's place in the state: its own id stream, the fleet's clock; the seed of
-    scenario draws (``seed``, else the one the fleet agreed on)."""
+def _join(store: Store, ids: IdFactory, clock: MockClock, seed: int | None, offset: int) -> int:
+    """Take this process's place in the state: its own id stream, the fleet's clock (``offset``
+    if it has none yet); the seed of scenario draws (``seed``, else the one the fleet agreed on)."""
     stream, agreed = store.join(seed if seed is not None else random.SystemRandom().getrandbits(32))
     ids.join_stream(stream)
-    clock.adopt(store.set_clock_offset(clock.start_offset(), keep_existing=True))
+    clock.adopt(store.set_clock_offset(offset, keep_existing=True))
     clock.on_move = store.set_clock_offset
     return seed if seed is not None else agreed
+
+
+def _rejoin(parts: MockParts) -> None:
+    """The shared state was found empty (a Redis that restarted without its data): join it again,
+    with a new id stream and this replica's clock."""
+    _join(parts.store, parts.ids, parts.clock, parts.scenario_seed, parts.clock.offset)
 
 
 def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
@@ -173,6 +194,8 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
         fleet = parts.fleet = Fleet(parts.store, clock)
         fleet.on_generation += [*parts.local_resets, book.reload]
         fleet.on_scenarios.append(book.reload)
+        rejoin = functools.partial(_rejoin, parts)
+        fleet.on_fresh += [rejoin, book.reset]
     return [
         *scenario_routes(book, schemas_dir(), ctx),
         *journal_routes(journal, NearMisses(catalog.routes())),

@@ -121,3 +121,19 @@ def test_an_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[st
         main(["fly"])
     assert exited.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--workers", "2"], "--workers 2 needs a shared --state"),
+        (["--state", "postgres://db/x"], "use one of memory, sqlite:///path/state.db, redis://host:port/db"),
+        (["--state", "sqlite://"], "write sqlite:///absolute/path/state.db"),
+        (["--state", "sqlite:///dev/null/state.db"], "cannot open the state file /dev/null/state.db"),
+        (["--state", "redis://:secret@127.0.0.1:1/0"], "cannot reach the state redis://:***@127.0.0.1:1/0"),
+    ],
+)
+def test_serve_refuses_a_state_it_cannot_use(options: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "0", *options]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "secret" not in err and "Traceback" not in err

@@ -40,14 +40,16 @@ class Store(Protocol):
 
     def session(self, signature_id: str) -> Session | None: ...
     def session_by_page(self, page_token: str) -> Session | None: ...
-    def sessions(self) -> list[Session]: ...
+    def sessions(self) -> list[Session]:
+        """Every session kept, oldest first."""
 
     def poll_session(self, signature_id: str, account: str) -> Session | None:
         """The session if ``account`` owns it, with one more Get Result poll counted."""
 
     def change_session(self, signature_id: str, change: SessionChange) -> Session | None:
         """Apply ``change`` atomically (it may run again on a fresh copy if another process
-        changed the session meanwhile); the session as changed, or None if it does not exist."""
+        changed the session meanwhile); the session as changed, or None if it does not exist.
+        A change that returns False or raises must not have touched the session."""
 
     # SDK records, Tencent SdkTokens, ConfigureUI settings, billable usage
     def save_liveness(self, record: LivenessRecord) -> None: ...

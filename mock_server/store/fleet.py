@@ -3,7 +3,8 @@
 Before each request a replica asks the store whether the control plane changed (SQLite: one
 small read; Redis: a flag its subscriber thread raises when another replica announced a change,
 so no round trip at all). If so it follows: a reset (new generation) clears what this process
-keeps for itself, the clock takes the fleet's offset, the scenarios are reloaded.
+keeps for itself, the clock takes the fleet's offset, the scenarios are reloaded. A state found
+empty (a Redis restarted without its data) is joined again and started afresh.
 
 A store that cannot be reached answers HTTP 503 with a mock error body, logged once per outage.
 """
@@ -30,6 +31,7 @@ class Fleet:
         self.clock = clock
         self.on_generation: list[Callable[[], None]] = []  # what this process resets for itself
         self.on_scenarios: list[Callable[[], None]] = []
+        self.on_fresh: list[Callable[[], None]] = []  # the state was lost (a Redis restarted empty)
         self.seen(store.control())
 
     def seen(self, control: Control) -> None:
@@ -40,6 +42,10 @@ class Fleet:
         if not self.store.changed():
             return
         control = self.store.control()
+        if control.scenarios == 0:  # never started, or lost: start it again, as a fresh process does
+            for start in self.on_fresh:
+                start()
+            control = self.store.control()
         if control.clock_offset is not None:
             self.clock.adopt(control.clock_offset)
         if control.generation != self.generation:

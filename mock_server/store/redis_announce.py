@@ -55,11 +55,11 @@ class Announcer:
                     message = pubsub.get_message(timeout=POLL_S)
                     if message is not None:
                         self._acknowledge(message["data"])
-            except (redis.RedisError, OSError):
+            except Exception:
                 self.dirty = True
                 self._closed.wait(POLL_S)
             finally:
-                with contextlib.suppress(redis.RedisError, OSError):
+                with contextlib.suppress(Exception):
                     pubsub.close()
 
     def _acknowledge(self, nonce: bytes) -> None:
@@ -68,5 +68,5 @@ class Announcer:
         self.client.pipeline(transaction=False).rpush(key, 1).pexpire(key, ACK_TTL_MS).execute()
 
     def close(self) -> None:
+        """Stop listening (the thread ends within ``POLL_S``, or at once when the client closes)."""
         self._closed.set()
-        self._thread.join(timeout=POLL_S * 4)

@@ -220,7 +220,11 @@ class RedisStore:
     @_guarded
     def control(self) -> Control:
         self.announcer.dirty = False  # before reading: an announcement from now on raises it again
-        generation, offset, scenarios = self.r.hmget(PREFIX + "ctl", "gen", "clock", "scen")
+        try:
+            generation, offset, scenarios = self.r.hmget(PREFIX + "ctl", "gen", "clock", "scen")
+        except BaseException:
+            self.announcer.dirty = True  # not read: the next request tries again
+            raise
         control = Control(int(generation or 1), None if offset is None else int(offset), int(scenarios or 0))
         if control.generation != self._generation:
             self._generation = control.generation
