@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
+from starlette.types import Message, Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes, state_routes
@@ -36,18 +38,20 @@ from .gateway.ratelimit import EndpointRateLimits
 from .ids import IdFactory
 from .journal.admin import journal_routes
 from .journal.nearmiss import HostTypos, NearMisses
-from .journal.record import Journal, journal_middleware, keep_params
+from .journal.record import Journal, journal_middleware
 from .media import MediaLibrary, MediaLinks
 from .scenarios.admin import scenario_routes
 from .scenarios.book import ScenarioBook
 from .scenarios.engine import ScenarioEngine
-from .scenarios.faults import transport_access
+from .scenarios.faults import SEND_KEY
 from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files, parse_inline
 from .settings import Settings
 from .store import StateUnavailable, Store
-from .store.fleet import UNAVAILABLE_STATUS, Fleet, fleet_middleware, unavailable_body
+from .store.fleet import UNAVAILABLE_STATUS, Fleet, send_unavailable, unavailable_body
 from .store.open import open_store
 from .tencent.api import TencentApi
+
+OWN_PREFIX = "/__mock/"  # the H5 page and media links: the mock's own, not the vendor's
 
 
 @dataclass
@@ -106,7 +110,7 @@ class MockParts:
             self.fleet.seen(self.store.control())
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     check_exposure(settings)
     clock = MockClock(settings.clock_ms)
@@ -119,9 +123,79 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *parts.tencent.admin_routes,
         *_scenarios_and_journal(parts),
     ]
-    app = _starlette(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
-    _outermost(app, parts)
-    return app
+    return MockApp(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
+
+
+class MockApp:
+    """The ASGI app. A vendor request goes straight to the gateway (no router or middleware in front
+    of it: that is the hot path); ``/__admin`` to the control plane behind the admin token; the
+    mock's own pages and media (``/__mock/``) to a small Starlette app, journaled. On a shared
+    state, each request first follows the fleet (``store.fleet``); a state that cannot be reached
+    answers 503."""
+
+    def __init__(self, parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> None:
+        self.state = State({"mock": parts})
+        self.gateway = parts.gateway
+        self.fleet = parts.fleet
+        handlers = {404: _admin_not_found, 405: _admin_not_found, StateUnavailable: _unavailable}
+        self.admin = admin_guard(
+            Starlette(routes=[Mount(ADMIN_PREFIX, routes=admin)], exception_handlers=handlers),
+            parts.settings.admin_token,
+        )
+        assert all(getattr(route, "path", OWN_PREFIX).startswith(OWN_PREFIX) for route in pages)
+        own = Starlette(routes=pages, exception_handlers={405: _admin_not_found, StateUnavailable: _unavailable})
+        own.router.default = self.gateway  # /__mock/<anything else> is a vendor 404, as before
+        assert parts.journal is not None
+        self.pages = journal_middleware(own, parts.journal)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[SEND_KEY] = send  # a connection_reset fault reaches uvicorn's transport through it
+            if self.fleet is None:
+                await self.dispatch(scope, receive, send)
+            else:
+                await self.shared(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # refused before the handshake: HTTP 403
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if not path.startswith("/__"):
+            await self.gateway(scope, receive, send)
+        elif path.startswith(OWN_PREFIX):
+            await self.pages(scope, receive, send)
+        elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            await self.admin(scope, receive, send)
+        else:
+            await self.gateway(scope, receive, send)
+
+    async def shared(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Follow the fleet (clock, scenarios, resets), then answer; 503 if the state is unreachable."""
+        assert self.fleet is not None
+        started = [False]
+
+        async def send_seen(message: Message) -> None:
+            started[0] = started[0] or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            self.fleet.sync()
+            await self.dispatch(scope, receive, send_seen)
+        except StateUnavailable as exc:
+            if not started[0]:
+                await send_unavailable(send, exc)
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Nothing to start or stop: acknowledge both, for servers that run the lifespan protocol."""
+    while True:
+        message = await receive()
+        kind = message["type"].rsplit(".", 1)[-1]
+        await send({"type": f"lifespan.{kind}.complete"})
+        if kind == "shutdown":
+            return
 
 
 def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
@@ -146,6 +220,7 @@ def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
         checks=[advance.billing.check, rate_limits.check],
         strict=settings.strict,
         max_body_bytes=settings.max_body_bytes,
+        now_ms=clock.now_ms,
     )
     parts = MockParts(settings, store, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
     parts.scenario_seed = scenario_seed
@@ -186,7 +261,8 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     book.open()
     journal = parts.journal = Journal(settings.journal_size, clock, HostTypos(catalog.hosts))
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
-    parts.gateway.interceptors += [keep_params, engine]
+    parts.gateway.interceptors.append(engine)
+    parts.gateway.recorder = journal.record
     parts.gateway.checks.insert(0, AccountRateLimits(parts.accounts, clock, parts.store))
     parts.resets += [journal.clear, book.reset]
     parts.local_resets += [book.forget_callers]
@@ -194,34 +270,12 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
         fleet = parts.fleet = Fleet(parts.store, clock)
         fleet.on_generation += [*parts.local_resets, book.reload]
         fleet.on_scenarios.append(book.reload)
-        rejoin = functools.partial(_rejoin, parts)
-        fleet.on_fresh += [rejoin, book.reset]
+        fleet.on_fresh += [functools.partial(_rejoin, parts), book.reset]
     return [
         *scenario_routes(book, schemas_dir(), ctx),
         *journal_routes(journal, NearMisses(catalog.routes())),
         *dashboard_routes(parts.journey.outcomes),
     ]
-
-
-def _outermost(app: Starlette, parts: MockParts) -> None:
-    """Around everything, in this order: uvicorn's transport (for connection resets), the admin
-    token, on a fleet the sync with the shared state, the journal (so it sees every request and
-    the final response, admin calls excepted)."""
-    assert parts.journal is not None
-    stack = journal_middleware(app.build_middleware_stack(), parts.journal)
-    if parts.fleet is not None:
-        stack = fleet_middleware(stack, parts.fleet)
-    app.middleware_stack = transport_access(admin_guard(stack, parts.settings.admin_token))
-
-
-def _starlette(parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> Starlette:
-    """Control plane under /__admin, the mock's own pages and media, then every vendor route."""
-    app = Starlette(
-        routes=[Mount(ADMIN_PREFIX, routes=admin), *pages, Mount("", app=parts.gateway)],
-        exception_handlers={404: _admin_not_found, 405: _admin_not_found, StateUnavailable: _unavailable},
-    )
-    app.state.mock = parts
-    return app
 
 
 def _outcomes(catalog: Catalog, accounts: Accounts, settings: Settings) -> Outcomes:
@@ -235,11 +289,11 @@ def _outcomes(catalog: Catalog, accounts: Accounts, settings: Settings) -> Outco
     return outcomes
 
 
-async def _unavailable(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StateUnavailable)
-    return Response(unavailable_body(exc), status_code=UNAVAILABLE_STATUS, media_type="application/json")
-
-
 async def _admin_not_found(request: Request, exc: Exception) -> JSONResponse:
     status = getattr(exc, "status_code", 404)
     return JSONResponse({"error": f"no admin route {request.method} {request.url.path}"}, status_code=status)
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StateUnavailable)
+    return Response(unavailable_body(exc), status_code=UNAVAILABLE_STATUS, media_type="application/json")

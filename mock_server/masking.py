@@ -6,9 +6,12 @@ strings (base64 images) are cut so a bounded journal is also bounded in bytes.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote_plus
 
 MASK = "***"
 MAX_STRING = 2048
@@ -31,12 +34,30 @@ SECRET_FIELDS = frozenset(
         "xadmintoken",
     )
 )
-_JSON_PAIR = re.compile(r'("([A-Za-z0-9_-]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,{}\[\]\s]+)')  # string or scalar value
-_FORM_PAIR = re.compile(r"(?<![A-Za-z0-9_-])(([A-Za-z0-9_-]+)=)([^&\s]*)")
+# A key (escapes allowed: "signatur\u0065" is "signature") and a string value (also one cut short
+# by the journal's body limit) or a scalar.
+_JSON_PAIR = re.compile(r'("((?:[^"\\]|\\.){1,128})"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,{}\[\]\s]+)')
+_FORM_PAIR = re.compile(r"(?<![A-Za-z0-9_%.-])(([A-Za-z0-9_%.-]+)=)([^&\s]*)")
+MAX_DEPTH = 32  # of a value shown: deeper parts are summarized (nothing documented nests past 4)
+MAX_ITEMS = 100  # of an array or object shown: the rest is counted
 
 
 def is_secret(name: str) -> bool:
     return name.lower().replace("-", "").replace("_", "") in SECRET_FIELDS
+
+
+def _is_secret_json_key(raw: str) -> bool:
+    """A key as written in JSON text, escapes decoded first."""
+    if "\\" in raw:
+        try:
+            raw = json.loads(f'"{raw}"')
+        except ValueError:
+            return True  # an undecodable key that might hide a secret: mask its value
+    return is_secret(raw)
+
+
+def _is_secret_form_key(raw: str) -> bool:
+    return is_secret(unquote_plus(raw)) if "%" in raw or "+" in raw else is_secret(raw)
 
 
 def mask_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -49,12 +70,33 @@ def mask_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     return found
 
 
-def mask_value(value: Any) -> Any:
-    """A masked copy of a parsed JSON value: secret fields (any depth) become "***"."""
+def mask_value(value: Any, depth: int = 0) -> Any:
+    """A masked copy of a parsed JSON value: secret fields (any depth) become "***"; long strings,
+    arrays and objects are cut, parts deeper than MAX_DEPTH summarized."""
+    return _copy(value, depth, mask=True)
+
+
+def shrink(value: Any, depth: int = 0) -> Any:
+    """A bounded copy (as ``mask_value`` cuts), secrets left for ``mask_value`` to mask when shown."""
+    return _copy(value, depth, mask=False)
+
+
+def _copy(value: Any, depth: int, mask: bool) -> Any:
     if isinstance(value, dict):
-        return {k: MASK if is_secret(k) else mask_value(v) for k, v in value.items()}
+        if depth >= MAX_DEPTH:
+            return f"...(an object nested deeper than {MAX_DEPTH})"
+        kept = {
+            k: MASK if mask and is_secret(k) else _copy(v, depth + 1, mask)
+            for k, v in itertools.islice(value.items(), MAX_ITEMS)
+        }
+        if len(value) > MAX_ITEMS:
+            kept["..."] = f"({len(value) - MAX_ITEMS} more fields)"
+        return kept
     if isinstance(value, list):
-        return [mask_value(item) for item in value]
+        if depth >= MAX_DEPTH:
+            return f"...(an array nested deeper than {MAX_DEPTH})"
+        items = [_copy(item, depth + 1, mask) for item in value[:MAX_ITEMS]]
+        return [*items, f"...({len(value) - MAX_ITEMS} more items)"] if len(value) > MAX_ITEMS else items
     if isinstance(value, str) and len(value) > MAX_STRING:
         return f"{value[:MAX_STRING]}...({len(value)} characters)"
     return value
@@ -62,5 +104,5 @@ def mask_value(value: Any) -> Any:
 
 def mask_text(text: str) -> str:
     """Best effort for text that is not parsed JSON (a broken body, a query string)."""
-    text = _JSON_PAIR.sub(lambda m: f'{m[1]}"{MASK}"' if is_secret(m[2]) else m[0], text)
-    return _FORM_PAIR.sub(lambda m: f"{m[1]}{MASK}" if is_secret(m[2]) else m[0], text)
+    text = _JSON_PAIR.sub(lambda m: f'{m[1]}"{MASK}"' if _is_secret_json_key(m[2]) else m[0], text)
+    return _FORM_PAIR.sub(lambda m: f"{m[1]}{MASK}" if _is_secret_form_key(m[2]) else m[0], text)

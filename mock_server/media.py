@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +24,13 @@ from .clock import MockClock
 from .ids import IdFactory
 
 MEDIA_PREFIX = "/__mock/media"
+
+
+class HasScope(Protocol):
+    """A request of either kind (the gateway's WireRequest, Starlette's Request): its ASGI scope."""
+
+    @property
+    def scope(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -132,13 +141,16 @@ class MediaLinks:
         return [Route(MEDIA_PREFIX + "/{token}/{name}", serve, methods=["GET", "HEAD"])]
 
 
-def public_base_url(request: Request, configured: str | None = None) -> str:
+def public_base_url(request: HasScope, configured: str | None = None) -> str:
     """How a client reaches this mock: ``--public-url`` if given, else the socket it called."""
     if configured:
         return configured.rstrip("/")
-    server = request.scope.get("server")
+    scope = request.scope
+    scheme = scope.get("scheme", "http")
+    server = scope.get("server")
     if not server:
-        return str(request.base_url).rstrip("/")
+        host_header = next((v for k, v in scope["headers"] if k == b"host"), b"localhost")
+        return f"{scheme}://{host_header.decode('latin-1')}"
     host, port = server[0], server[1]
     host = f"[{host}]" if ":" in host else host
-    return f"{request.url.scheme}://{host}:{port}"
+    return f"{scheme}://{host}:{port}"

@@ -52,6 +52,7 @@ class FieldPredicate:
     lookup: str
     expected: Any
     pattern: re.Pattern[str] | None = None
+    prefix: str = ""  # a regex's literal start: most values are ruled out by a startswith
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -61,9 +62,12 @@ class FieldPredicate:
     def match(self, params: Mapping[str, Any]) -> Captures | None:
         """The regex captures ({} for other lookups) when some alternative matches, else None."""
         for path in self.paths:
-            actual = value_at(params, path)
+            simple = len(path) == 1 and type(params) is dict
+            actual = params.get(path[0], _MISSING) if simple else value_at(params, path)
             if self.pattern is not None:
-                found = self.pattern.search(actual) if isinstance(actual, str) else None
+                if type(actual) is not str or not actual.startswith(self.prefix):
+                    continue
+                found = self.pattern.search(actual)
                 if found:
                     return {k: v for k, v in found.groupdict().items() if v is not None}
             elif (actual is not _MISSING or self.lookup == "exists") and LOOKUPS[self.lookup](actual, self.expected):
@@ -84,7 +88,18 @@ def parse_predicate(key: str, expected: Any) -> FieldPredicate:
     pattern = _regex(key, expected) if lookup == "regex" else None
     if lookup == "in" and not isinstance(expected, list):
         raise PredicateError(f"{key}: 'in' needs a list of values")
-    return FieldPredicate(key, paths, lookup, expected, pattern)
+    prefix = _literal_prefix(expected) if pattern is not None else ""
+    return FieldPredicate(key, paths, lookup, expected, pattern, prefix)
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The plain text an anchored pattern must start with ("^mock-code-(?P<c>..." -> "mock-code-")."""
+    if not pattern.startswith("^") or _alternates_at_top(pattern):
+        return ""
+    literal = re.match(r"[A-Za-z0-9 _-]*", pattern[1:])
+    text = literal.group(0) if literal else ""
+    rest = pattern[1 + len(text) :]
+    return text[:-1] if rest[:1] in ("*", "+", "?", "{") else text
 
 
 def _regex(key: str, expected: Any) -> re.Pattern[str]:
@@ -109,3 +124,24 @@ def value_at(params: Any, path: tuple[str, ...]) -> Any:
         if node is _MISSING:
             return node
     return node
+
+
+def _alternates_at_top(pattern: str) -> bool:
+    """``^a|b`` matches "b" anywhere: a ``|`` outside groups and classes voids the prefix."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,3 +79,29 @@ def api(server: ThreadedServer, token: str) -> Iterator[httpx.Client]:
     """A client that sends the default account's access token."""
     with httpx.Client(base_url=server.url, timeout=10, headers={"X-ACCESS-TOKEN": token}) as client:
         yield client
+
+
+class LogRecords(logging.Handler):
+    """Every record the server's loggers emit during a test (uvicorn logs its tracebacks itself)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def tracebacks(self) -> list[str]:
+        return [f"{r.name}: {r.getMessage()}" for r in self.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+@pytest.fixture
+def server_log() -> Iterator[LogRecords]:
+    """The log of the session's server (and of uvicorn) while the test runs."""
+    handler = LogRecords()
+    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "mock_server", "")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)

@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"contract"},
     {"store", "media"},
-    {"clock", "ids", "settings", "masking", "predicates", "__init__"},
+    {"clock", "ids", "settings", "masking", "predicates", "jsonwire", "__init__"},
 ]
 
 

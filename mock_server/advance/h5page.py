@@ -84,7 +84,7 @@ class H5Page:
             outcome = (await json_object(request)).get("outcome")
             session = self.journey.complete(session, str(outcome))
         except AdminError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
         except SessionError as exc:
             return JSONResponse({"error": str(exc)}, status_code=exc.status)
         return JSONResponse(next_step(session, self.journey.outcomes[str(outcome)].success))

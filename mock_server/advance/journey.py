@@ -13,14 +13,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from starlette.requests import Request
-
 from ..accounts import Account, Accounts
 from ..clock import MockClock
 from ..contract.outcome import ApiError, Outcome
 from ..gateway.call import Call
 from ..ids import IdFactory
-from ..media import MediaLinks, public_base_url
+from ..media import HasScope, MediaLinks, public_base_url
 from ..store import Session, Store
 from .billing import Billing
 from .outcomes import Outcomes
@@ -216,7 +214,7 @@ class Journey:
     def _url(self, call: Call, session: Session) -> str:
         return self.page_url(call.request, session)
 
-    def page_url(self, request: Request, session: Session) -> str:
+    def page_url(self, request: HasScope, session: Session) -> str:
         """Where the session's simulated H5 page is, as seen by whoever asks."""
         return f"{public_base_url(request, self.public_url)}{H5_PREFIX}/{session.page_token}"
 

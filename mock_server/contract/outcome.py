@@ -6,10 +6,11 @@ pricing and Retry-After come from the catalog.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..jsonwire import dumps
 
 
 @dataclass
@@ -51,4 +52,4 @@ class Rendered:
     headers: dict[str, str]
 
     def encode(self) -> bytes:
-        return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return dumps(self.body)

@@ -3,7 +3,13 @@
 Schema files refer to each other (``../common.json#/definitions/x``). hypothesis-jsonschema and
 many tools read only self-contained draft-07 documents, so every schema handed out here is
 *bundled*: referenced definitions are copied under ``definitions`` with a namespaced key and
-every ``$ref`` points inside the document. Validators are built once, at start-up.
+every ``$ref`` points inside the document.
+
+Two validators per schema, each compiled once, when first needed: fastjsonschema (the schema
+compiled to Python code: a valid request is checked in microseconds) answers "is it valid?" on
+the hot path, and the jsonschema package, the reference, lists the problems when it is not (the
+documented message depends on which problem comes first). tests/contract/test_schemas.py holds
+them to the same verdict on every example and mutation.
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ from __future__ import annotations
 import copy
 import json
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from .catalog import Catalog, Endpoint
@@ -104,9 +111,10 @@ class ContractSchemas:
         self.responses: dict[tuple[str, str], Schema] = {
             (eid, code): self._response(e, code) for eid, e in catalog.endpoints.items() for code in e.codes
         }
-        self._response_validators = {key: _validator(s) for key, s in self.responses.items()}
+        self._response_validators: dict[tuple[str, str], jsonschema.protocols.Validator] = {}
         self._request_validators: dict[tuple[str, tuple[str, ...]], jsonschema.protocols.Validator] = {}
-        for endpoint in catalog.endpoints.values():
+        self._fast: dict[tuple[str, ...], Callable[[Any], bool]] = {}
+        for endpoint in catalog.endpoints.values():  # a broken request schema fails at start-up
             for route in endpoint.routes:
                 self.request_validator(endpoint.id, route.require)
 
@@ -125,17 +133,34 @@ class ContractSchemas:
             self._request_validators[key] = _validator(schema)
         return self._request_validators[key]
 
+    def request_is_valid(self, endpoint_id: str, require: tuple[str, ...], params: Any) -> bool:
+        """The fast verdict on a request (the hot path); ``request_validator`` says why not."""
+        key = ("request", endpoint_id, *require)
+        check = self._fast.get(key)
+        if check is None:
+            check = self._fast[key] = fast_validator(self.request_schema(endpoint_id, require))
+        return check(params)
+
     def response_validator(self, endpoint_id: str, code: str) -> jsonschema.protocols.Validator:
-        return self._response_validators[(endpoint_id, code)]
+        key = (endpoint_id, code)
+        if key not in self._response_validators:
+            self._response_validators[key] = _validator(self.responses[key])
+        return self._response_validators[key]
 
     def response_problems(self, endpoint_id: str, body: Any) -> list[str]:
         """Why ``body`` is not a documented answer of the endpoint; empty when it is one."""
         if not isinstance(body, dict):
             return [f"the body is a JSON {type(body).__name__}, not an object"]
         code = self.code_of(endpoint_id, body)
-        validator = self._response_validators.get((endpoint_id, code))  # type: ignore[arg-type]
-        if validator is None:
+        if (endpoint_id, code) not in self.responses:
             return [f"code {code!r} is not documented for {endpoint_id}"]
+        key = ("response", endpoint_id, str(code))
+        check = self._fast.get(key)
+        if check is None:
+            check = self._fast[key] = fast_validator(self.responses[(endpoint_id, str(code))])
+        if check(body):
+            return []
+        validator = self.response_validator(endpoint_id, str(code))
         errors = sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
         return [f"at {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
 
@@ -159,6 +184,21 @@ class ContractSchemas:
         envelope = ENVELOPES[endpoint.protocol]
         schema, base = envelope.response_schema(self.store.docs, endpoint, endpoint.codes[code])
         return self.store.bundle(schema, base)
+
+
+def fast_validator(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
+    """fastjsonschema's verdict, as jsonschema's Draft7Validator gives it: formats are not checked
+    (jsonschema checks none without a format checker) and defaults are never written into data."""
+    validate = fastjsonschema.compile(dict(schema), use_default=False, use_formats=False)
+
+    def is_valid(instance: Any) -> bool:
+        try:
+            validate(instance)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return is_valid
 
 
 def _validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:

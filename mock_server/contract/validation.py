@@ -26,6 +26,8 @@ class RequestChecker:
 
     def check(self, endpoint: Endpoint, route: Route, params: Mapping[str, Any]) -> None:
         """Raise the ApiError the vendor would answer ``params`` with, if any."""
+        if self.contract.request_is_valid(endpoint.id, route.require, params):
+            return
         validator = self.contract.request_validator(endpoint.id, route.require)
         schema = validator.schema
         best: tuple[int, int, ErrorTarget] | None = None

@@ -8,32 +8,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-
 from ..contract.catalog import Endpoint, Route
 from ..contract.outcome import ApiError, Outcome
-from .fronts import JSON_TYPE, BodyTooLarge, Miss, json_object, media_type, read_body
+from .fronts import JSON_TYPE, Miss, json_object
 from .routing import RouteMiss, RouteTable
+from .wire import BodyTooLarge, WireRequest
 
 
 class AdvanceFront:
     def __init__(self, routes: RouteTable) -> None:
         self.routes = routes
 
-    def select(self, request: Request, host: str) -> Route | Miss:
-        found = self.routes.match(host, request.method, request.url.path)
+    def select(self, request: WireRequest, host: str) -> Route | Miss:
+        found = self.routes.match(host, request.method, request.path)
         if isinstance(found, RouteMiss):
             return Miss("advance", _miss_outcome(found), found)
         return found
 
-    async def read_params(self, request: Request, endpoint: Endpoint, limit: int) -> tuple[dict[str, Any], bytes]:
+    async def read_params(self, request: WireRequest, endpoint: Endpoint, limit: int) -> tuple[dict[str, Any], bytes]:
         """Query parameters or a JSON object body; anything else is the documented HTTP 400."""
         if endpoint.request_in == "query":
-            return {key: value for key, value in reversed(request.query_params.multi_items())}, b""
-        if media_type(request) != JSON_TYPE:
+            return {key: value for key, value in reversed(request.query_items())}, b""
+        if request.media_type() != JSON_TYPE:
             raise ApiError("CLIENT_ERROR", "bad_request", http_status=400)
         try:
-            body = await read_body(request, limit)
+            body = await request.body(limit)
         except BodyTooLarge:
             raise ApiError("CLIENT_ERROR", "payload_too_large", http_status=413) from None
         params = json_object(body)

@@ -7,20 +7,23 @@ parameters; interceptors (scenarios, faults: they may answer instead); the endpo
 envelope; in strict mode, the envelope against its response schema.
 
 What was decided along the way (endpoint, host, code, and whatever interceptors and guards
-note) is written to ``scope["mock"]`` for the request journal.
+note) goes with the request to the journal, as one ``Exchange`` handed to ``recorder``.
+
+It is the first app a vendor request meets (no router, no middleware in front of it) and it
+reads the raw ASGI scope: the hot path is a few dictionary lookups, one schema check, the
+action and one orjson encoding.
 """
 
 from __future__ import annotations
 
-import inspect
-import json
 import logging
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from types import CoroutineType
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..contract.catalog import Catalog, CodeSpec, Endpoint, Route
 from ..contract.envelopes import ENVELOPES
@@ -28,19 +31,42 @@ from ..contract.outcome import ApiError, Outcome, Rendered
 from ..contract.schemas import ContractSchemas
 from ..contract.validation import RequestChecker
 from ..ids import IdFactory
+from ..jsonwire import dumps
 from .advance_front import AdvanceFront
-from .call import Action, Call, Guard, Interceptor
+from .call import Action, Call, Exchange, Guard, Interceptor, Recorder
 from .fronts import JSON_TYPE, Front, Miss
 from .hosts import HostResolver
 from .routing import RouteTable
 from .tencent_front import TencentFront
+from .wire import ClientGone, WireRequest
 
 log = logging.getLogger("mock_server")
 MAX_VIOLATIONS = 100
+_JSON_HEADER = (b"content-type", JSON_TYPE.encode())
 
 
 class StrictModeViolation(AssertionError):
     """The mock was about to send something its own contract forbids."""
+
+
+class Answer:
+    """A JSON answer ready to send: status, raw headers, encoded body; also an ASGI app."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.status, self.body = status, body
+        extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+        self.headers = [*extra, (b"content-length", str(len(body)).encode()), _JSON_HEADER]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+    def response(self) -> Response:
+        """The same answer as a Starlette Response (faults damage those)."""
+        kept = {k.decode("latin-1"): v.decode("latin-1") for k, v in self.headers if k != b"content-length"}
+        return Response(self.body, status_code=self.status, headers=kept)
 
 
 class Gateway:
@@ -56,12 +82,14 @@ class Gateway:
         *,
         strict: bool = False,
         max_body_bytes: int = 1 << 20,
+        now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
     ) -> None:
         self.catalog = catalog
         self.contract = contract
         self.ids = ids
         self.strict = strict
         self.max_body_bytes = max_body_bytes
+        self.now_ms = now_ms
         self.hosts = HostResolver(catalog.hosts, catalog.default_host)
         self.routes = RouteTable(catalog.routes("advance"))
         self.fronts: dict[str, Front] = {"tencent": TencentFront(catalog), "advance": AdvanceFront(self.routes)}
@@ -70,16 +98,30 @@ class Gateway:
         self.guards = {eid: (guards or {}).get(e.auth) for eid, e in catalog.endpoints.items()}
         self.interceptors = list(interceptors)
         self.checks = list(checks)
+        self.recorder: Recorder | None = None
         self.violations: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        notes: dict[str, Any] = scope.setdefault("mock", {})
-        response = await self.handle(Request(scope, receive), notes)
-        await response(scope, receive, send)
+        began, request = time.perf_counter(), WireRequest(scope, receive)
+        notes: dict[str, Any] = {}
+        exchange = Exchange(self.now_ms(), request.method, request.path, request.query_string, scope["headers"])
+        status: int | None = None
+        try:
+            answer = await self.handle(request, notes)
+            if isinstance(answer, Answer):
+                await answer(scope, receive, send)
+                status = answer.status
+            else:
+                status = await _play(answer, scope, receive, send)
+        except ClientGone:
+            notes["fault"] = "client gone"
+        finally:
+            if self.recorder is not None:
+                exchange.finish(notes, request.raw_body, status, time.perf_counter() - began)
+                self.recorder(exchange)
 
-    async def handle(self, request: Request, notes: dict[str, Any]) -> ASGIApp:
-        host = self.hosts.resolve(request.headers.get("host"))
-        notes["host"] = host
+    async def handle(self, request: WireRequest, notes: dict[str, Any]) -> Answer | ASGIApp:
+        host = notes["host"] = self.hosts.resolve(request.headers.get("host"))
         found = self.select(request, host)
         if isinstance(found, Miss):
             notes["miss"] = found.route_miss
@@ -89,16 +131,17 @@ class Gateway:
         notes["endpoint"] = endpoint.id
         try:
             params, body = await self.fronts[endpoint.protocol].read_params(request, endpoint, self.max_body_bytes)
+            notes["params"] = params
             call = Call(endpoint, found, host, params, request, notes, body=body)
-            answer = await self.intercept(call)
+            answer = await self.intercept(call) if self.interceptors else None
             if answer is not None and not isinstance(answer, Outcome):
                 return answer
             outcome = answer or await self.run(call)
         except ApiError as err:
             outcome = err.outcome
-        return self.respond(endpoint, outcome, notes)
+        return self.answer(endpoint, outcome, notes)
 
-    def select(self, request: Request, host: str) -> Route | Miss:
+    def select(self, request: WireRequest, host: str) -> Route | Miss:
         """The first front that claims the request (Tencent's by its header or host; else ADVANCE AI's)."""
         for front in self.fronts.values():
             found = front.select(request, host)
@@ -108,29 +151,35 @@ class Gateway:
 
     async def intercept(self, call: Call) -> Outcome | ASGIApp | None:
         for interceptor in self.interceptors:
-            answer = await _maybe_await(interceptor(call))
+            answer = interceptor(call)
+            if type(answer) is CoroutineType:  # handlers may be sync or async; an exact type test is cheapest
+                answer = await answer
             if answer is not None:
                 return answer  # type: ignore[no-any-return]
         return None
 
     async def run(self, call: Call) -> Outcome:
-        guard = self.guards[call.endpoint.id]
-        if guard is not None:
-            await _maybe_await(guard(call))
-        for check in self.checks:  # after authentication: call.account is known (rate limits, quotas)
-            await _maybe_await(check(call))
+        for step in self._steps(call):
+            done = step(call)
+            if type(done) is CoroutineType:
+                await done
         self.checker.check(call.endpoint, call.route, call.params)
-        outcome: Outcome = await _maybe_await(self.actions[call.endpoint.id](call))
-        return outcome
+        outcome = self.actions[call.endpoint.id](call)
+        return await outcome if type(outcome) is CoroutineType else outcome  # type: ignore[return-value]
 
-    def miss(self, miss: Miss, notes: dict[str, Any]) -> Response:
+    def _steps(self, call: Call) -> list[Guard]:
+        """The endpoint's guard, then the checks (after authentication: call.account is known)."""
+        guard = self.guards[call.endpoint.id]
+        return [guard, *self.checks] if guard is not None else self.checks
+
+    def miss(self, miss: Miss, notes: dict[str, Any]) -> Answer:
         """No endpoint: the protocol's own answer (CLIENT_ERROR 404/405, InvalidAction...)."""
         spec = self.catalog.glossary_code(miss.outcome.code, miss.protocol)
         rendered = ENVELOPES[miss.protocol].render(spec, miss.outcome, self.ids)
         notes["code"] = spec.name
-        return _to_response(rendered)
+        return _to_answer(rendered)
 
-    def respond(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Response:
+    def answer(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Answer:
         try:
             spec = self._spec(endpoint, outcome.code)
             rendered = self.render(endpoint, spec, outcome)
@@ -140,7 +189,11 @@ class Gateway:
             notes["code"] = "MOCK_ERROR"
             return self._violation(str(exc))
         notes["code"] = spec.name
-        return _to_response(rendered)
+        return _to_answer(rendered)
+
+    def respond(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Response:
+        """``answer`` as a Starlette Response (for faults that damage it, and for tests)."""
+        return self.answer(endpoint, outcome, notes).response()
 
     def render(self, endpoint: Endpoint, spec: CodeSpec, outcome: Outcome) -> Rendered:
         """The body of ``outcome`` in the endpoint's protocol (scenarios answer through this too)."""
@@ -157,20 +210,28 @@ class Gateway:
         if problems:
             raise StrictModeViolation(f"{endpoint.id} {spec.name} breaks its schema {problems[0]}")
 
-    def _violation(self, problem: str) -> Response:
+    def _violation(self, problem: str) -> Answer:
         self.violations.append(problem)
         del self.violations[:-MAX_VIOLATIONS]  # a long strict run keeps the latest ones only
         log.error("strict mode: %s", problem)
-        body = json.dumps({"mockError": "strict mode violation", "detail": problem})
-        return Response(body, status_code=500, media_type=JSON_TYPE)
+        return Answer(500, dumps({"mockError": "strict mode violation", "detail": problem}))
 
 
-def _to_response(rendered: Rendered) -> Response:
-    return Response(rendered.encode(), status_code=rendered.status, headers=rendered.headers, media_type=JSON_TYPE)
+def _to_answer(rendered: Rendered) -> Answer:
+    return Answer(rendered.status, rendered.encode(), rendered.headers)
 
 
-async def _maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
+async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int | None:
+    """Run an answer that is an ASGI app (a fault, a scenario's refusal); the status it sent."""
+    status: list[int | None] = [None]
+
+    async def send_seen(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            status[0] = message["status"]
+        await send(message)
+
+    await app(scope, receive, send_seen)
+    return status[0]
 
 
 def _bind(table: Mapping[str, Action], name: str, kind: str) -> Action:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-
 from ..contract.catalog import Catalog, Endpoint, Route
 from ..contract.outcome import ApiError, Outcome
-from .fronts import JSON_TYPE, BodyTooLarge, Miss, json_object, media_type, read_body
+from .fronts import JSON_TYPE, Miss, json_object
 from .routing import RouteMiss
+from .wire import BodyTooLarge, WireRequest
 
 ACTION_HEADER = "x-tc-action"
 
@@ -29,9 +28,9 @@ class TencentFront:
                 raise ValueError(f"two endpoints answer {route.action} on {route.host}")
             self.actions[(route.host, route.action)] = route
 
-    def select(self, request: Request, host: str) -> Route | Miss | None:
+    def select(self, request: WireRequest, host: str) -> Route | Miss | None:
         action = request.headers.get(ACTION_HEADER)
-        path = request.url.path
+        path = request.path
         if host not in self.hosts and (action is None or path != "/" or not self.hosts):
             return None
         route = self.actions.get((host if host in self.hosts else self.default_host, action or ""))
@@ -43,16 +42,16 @@ class TencentFront:
             return self._miss("MissingParameter", request, host)
         return route
 
-    async def read_params(self, request: Request, endpoint: Endpoint, limit: int) -> tuple[dict[str, Any], bytes]:
+    async def read_params(self, request: WireRequest, endpoint: Endpoint, limit: int) -> tuple[dict[str, Any], bytes]:
         """A JSON object body; another content type or malformed JSON is InvalidParameter."""
         try:
-            body = await read_body(request, limit)
+            body = await request.body(limit)
         except BodyTooLarge:
             raise ApiError("RequestSizeLimitExceeded") from None
-        params = json_object(body) if media_type(request) == JSON_TYPE else None
+        params = json_object(body) if request.media_type() == JSON_TYPE else None
         if params is None:
             raise ApiError("InvalidParameter")
         return params, body
 
-    def _miss(self, code: str, request: Request, host: str) -> Miss:
-        return Miss("tencent", Outcome(code), RouteMiss(host, request.method, request.url.path))
+    def _miss(self, code: str, request: WireRequest, host: str) -> Miss:
+        return Miss("tencent", Outcome(code), RouteMiss(host, request.method, request.path))

@@ -82,14 +82,20 @@ class HostTypos:
 
     def __init__(self, hosts: Iterable[str], cache_size: int = 1024) -> None:
         self.hosts = tuple(hosts)
+        self.longest = max(map(len, self.hosts), default=0)
         self._cache: dict[str, bool] = {}
         self.cache_size = cache_size
 
     def __call__(self, header: str | None) -> bool:
-        name = strip_port(header or "").lower()
-        found = self._cache.get(name)
+        found = self._cache.get(header or "")
         if found is None:
-            found = name not in self.hosts and any(0 < distance(name, h) <= HOST_TYPO_DISTANCE for h in self.hosts)
+            found = self._is_typo(strip_port(header or "").lower())
             if len(self._cache) < self.cache_size:
-                self._cache[name] = found
+                self._cache[header or ""] = found
         return found
+
+    def _is_typo(self, name: str) -> bool:
+        """Near a documented host but not one; a name far longer is no typo (and costs no distance)."""
+        if name in self.hosts or len(name) > self.longest + HOST_TYPO_DISTANCE:
+            return False
+        return any(0 < distance(name, h) <= HOST_TYPO_DISTANCE for h in self.hosts)

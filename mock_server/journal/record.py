@@ -1,8 +1,11 @@
 """The request journal: every vendor request, as it came and as it was answered, secrets masked.
 
-Recording is an append to a bounded deque when the response is done: no disk, no JSON parsing
-(the gateway's parsed parameters are reused) and no formatting until someone asks. Requests no
-route matched are also kept apart as near misses. Admin calls are never recorded.
+Recording is on the hot path, so it only appends the gateway's ``Exchange`` (raw scope headers,
+parsed parameters, notes) to a bounded deque, after trimming what could make one entry large
+(a header, path, query or body over its budget). Masking and formatting happen once, when an
+entry is first read. Every entry is bounded in bytes as the deque is in count, so the journal
+is bounded in memory whatever clients send. Requests no route matched are also kept apart as
+near misses. Admin calls are never recorded.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..admin.endpoint import ADMIN_PREFIX
 from ..clock import MockClock
-from ..gateway.call import Call
-from ..masking import mask_headers, mask_text, mask_value
+from ..gateway.call import Exchange
+from ..masking import MAX_STRING, mask_headers, mask_text, mask_value, shrink
 
-BODY_BYTES = 8192  # of a body that was not parsed (broken JSON, unmatched routes), kept for the journal
+BODY_BYTES = 8192  # of a body, kept for the journal (a parsed one is kept as its parameters)
+HEADER_BYTES = 8192  # of all header names and values of one request
+FIELD_BYTES = MAX_STRING  # of one header value, the path, the query string
 
 
 @dataclass(slots=True)
@@ -58,38 +62,54 @@ class Entry:
         } | {key: notes[key] for key in ("scenario", "rule", "via", "draw", "delayMs", "fault") if key in notes}
 
 
+class Kept:
+    """A recorded exchange and, once read, its masked entry."""
+
+    __slots__ = ("_entry", "exchange", "id")
+
+    def __init__(self, entry_id: int, exchange: Exchange) -> None:
+        self.id, self.exchange, self._entry = entry_id, exchange, None
+
+    @property
+    def entry(self) -> Entry:
+        if self._entry is None:
+            self._entry = _masked(self.id, self.exchange)
+            self.exchange = None  # type: ignore[assignment]  # the masked entry is all that stays
+        return self._entry
+
+
 class Journal:
     """The last ``size`` requests, and the last ``size`` near misses."""
 
     def __init__(self, size: int, clock: MockClock, host_typo: Callable[[str | None], bool] | None = None) -> None:
         self.clock = clock
         self.host_typo = host_typo  # a Host header a letter or two from a documented host is a near miss too
-        self.entries: deque[Entry] = deque(maxlen=size)
-        self.misses: deque[Entry] = deque(maxlen=size)
+        self.kept: deque[Kept] = deque(maxlen=size)
+        self.missed: deque[Kept] = deque(maxlen=size)
         self._next_id = 1
 
-    def record(
-        self, scope: Scope, notes: dict[str, Any], chunks: list[bytes], status: int | None, began: float
-    ) -> None:
-        params = notes.pop("params", None)
-        big = sum(map(len, chunks)) >= BODY_BYTES  # only the first BODY_BYTES were kept: keep them as text
-        body = mask_value(params) if params is not None and not big else _text(chunks)
-        query = scope.get("query_string", b"").decode("latin-1")
-        entry = Entry(
-            self._next_id, notes.pop("timeMs"), scope["method"], scope["path"], mask_text(query),
-            mask_headers(scope["headers"]), body, notes, status, (time.perf_counter() - began) * 1000,
-        )  # fmt: skip
+    def record(self, exchange: Exchange) -> None:
+        _trim(exchange)
+        kept = Kept(self._next_id, exchange)
         self._next_id += 1
-        self.entries.append(entry)
-        if "miss" in notes or (self.host_typo is not None and self.host_typo(entry.headers.get("host"))):
-            self.misses.append(entry)
+        self.kept.append(kept)
+        if "miss" in exchange.notes or (self.host_typo is not None and self.host_typo(_host_header(exchange))):
+            self.missed.append(kept)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [kept.entry for kept in self.kept]
+
+    @property
+    def misses(self) -> list[Entry]:
+        return [kept.entry for kept in self.missed]
 
     def select(self, keep: Callable[[Entry], bool], limit: int | None = None) -> list[Entry]:
         """Matching entries, newest first."""
         found = []
-        for entry in reversed(self.entries):
-            if keep(entry):
-                found.append(entry)
+        for kept in reversed(self.kept):
+            if keep(kept.entry):
+                found.append(kept.entry)
                 if limit is not None and len(found) >= limit:
                     break
         return found
@@ -97,40 +117,82 @@ class Journal:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
+    def __len__(self) -> int:
+        return len(self.kept)
+
     def clear(self) -> None:
-        self.entries.clear()
-        self.misses.clear()
+        self.kept.clear()
+        self.missed.clear()
 
 
-def _text(chunks: list[bytes]) -> str | None:
-    if not chunks:
+def _trim(exchange: Exchange) -> None:
+    """Bound what one entry holds; the common small request passes untouched (a few length checks)."""
+    body = exchange.body
+    if exchange.params is not None:
+        if len(body) > BODY_BYTES:
+            exchange.params = shrink(exchange.params)
+        exchange.body = b""
+    elif len(body) > BODY_BYTES:
+        exchange.body = body[:BODY_BYTES]
+    if len(exchange.path) > FIELD_BYTES:
+        exchange.path = exchange.path[:FIELD_BYTES]
+    if len(exchange.query) > FIELD_BYTES:
+        exchange.query = exchange.query[:FIELD_BYTES]
+    if sum(len(name) + len(value) for name, value in exchange.headers) > HEADER_BYTES:
+        exchange.headers = _trimmed_headers(exchange.headers)
+
+
+def _trimmed_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    kept, budget = [], HEADER_BYTES
+    for name, value in headers:
+        pair = (name[:FIELD_BYTES], value if len(value) <= FIELD_BYTES else value[:FIELD_BYTES] + b"...(cut)")
+        budget -= len(pair[0]) + len(pair[1])
+        if budget < 0:
+            kept.append((b"x-mock-journal", b"more headers were not kept"))
+            break
+        kept.append(pair)
+    return kept
+
+
+def _host_header(exchange: Exchange) -> str | None:
+    for name, value in exchange.headers:
+        if name == b"host":
+            return value.decode("latin-1")
+    return None
+
+
+def _masked(entry_id: int, exchange: Exchange) -> Entry:
+    params = exchange.params
+    body = mask_value(params) if params is not None else _text(exchange.body)
+    return Entry(
+        entry_id, exchange.time_ms, exchange.method, exchange.path, mask_text(exchange.query.decode("latin-1")),
+        mask_headers(exchange.headers), body, exchange.notes, exchange.status, exchange.latency_ms,
+    )  # fmt: skip
+
+
+def _text(body: bytes) -> str | None:
+    if not body:
         return None
-    return mask_text(b"".join(chunks)[:BODY_BYTES].decode("utf-8", errors="replace"))
-
-
-def keep_params(call: Call) -> None:
-    """A gateway interceptor that answers nothing: it hands the parsed parameters to the journal."""
-    call.notes["params"] = call.params
+    return mask_text(body[:BODY_BYTES].decode("utf-8", errors="replace"))
 
 
 def journal_middleware(app: ASGIApp, journal: Journal) -> ASGIApp:
-    """Record every non-admin HTTP request once its response is done (or it failed)."""
+    """Record the requests of the Starlette side (the H5 page, media) as the gateway records its own."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+        if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        began, size = time.perf_counter(), [0]
-        chunks: list[bytes] = []
+        began, chunks = time.perf_counter(), []
+        exchange = Exchange(
+            journal.clock.now_ms(), scope["method"], scope["path"], scope.get("query_string", b""), scope["headers"]
+        )
         status: list[int | None] = [None]
-        notes = scope.setdefault("mock", {})
-        notes["timeMs"] = journal.clock.now_ms()
 
         async def receive_kept() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and size[0] < BODY_BYTES:
+            if message["type"] == "http.request" and sum(map(len, chunks)) < BODY_BYTES:
                 chunks.append(message.get("body", b""))
-                size[0] += len(chunks[-1])
             return message
 
         async def send_seen(message: Message) -> None:
@@ -141,6 +203,7 @@ def journal_middleware(app: ASGIApp, journal: Journal) -> ASGIApp:
         try:
             await app(scope, receive_kept, send_seen)
         finally:
-            journal.record(scope, notes, chunks, status[0], began)
+            exchange.finish(scope.get("mock", {}), b"".join(chunks), status[0], time.perf_counter() - began)
+            journal.record(exchange)
 
     return middleware

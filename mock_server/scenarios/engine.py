@@ -8,7 +8,7 @@ journal: scenario, rule, how it was activated, the random draw, the delay, the f
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,8 @@ class ScenarioEngine:
     ) -> None:
         self.book, self.gateway, self.example_data, self.header = book, gateway, example_data, header
 
-    async def __call__(self, call: Call) -> Outcome | ASGIApp | None:
+    def __call__(self, call: Call) -> Coroutine[Any, Any, Outcome | ASGIApp | None] | Response | None:
+        """None (the common case, decided without a coroutine), a refusal, or the answer to await."""
         states = self.states(call)
         if isinstance(states, Response):
             return states
@@ -56,7 +57,7 @@ class ScenarioEngine:
             fired = self.select(state, call, now)
             if fired is not None:
                 call.notes.update(scenario=state.scenario.name, rule=fired.rule.label, via=state.via)
-                return await self.answer(fired, call)
+                return self.answer(fired, call)
         return None
 
     def states(self, call: Call) -> list[State] | Response:
@@ -72,7 +73,7 @@ class ScenarioEngine:
         return [*found, *self.book.running()]
 
     def select(self, state: State, call: Call, now: int) -> Fired | None:
-        if state.expired(now):
+        if state.expired(now) or not state.scenario.admits(call.endpoint.id, call.params):
             return None
         for rule in state.scenario.rules_for(call.endpoint.id):
             match = rule.match

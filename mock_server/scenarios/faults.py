@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-ABORT_KEY = "mock.abort"  # scope key: a callable that resets the client connection (see transport_access)
+SEND_KEY = "mock.send"  # scope key: the server's own send, through which a fault reaches the transport
 GATEWAY_HTML = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -154,8 +154,8 @@ async def sleep_unless_gone(request: Request, seconds: float, step: float = 0.05
 
 async def reset_connection(scope: Scope, receive: Receive, send: Send) -> None:
     """Reset the client's connection before any byte of a response; wait until the server saw it go."""
-    abort = scope.get(ABORT_KEY)
-    if abort is None or not abort():
+    server_send = scope.get(SEND_KEY)
+    if not _abort(getattr(getattr(server_send, "__self__", None), "transport", None)):
         raise ConnectionResetError("connection_reset fault (no transport to abort: not served by uvicorn?)")
     for _ in range(100):  # bounded: the disconnect is the next event once the transport is gone
         try:
@@ -164,17 +164,6 @@ async def reset_connection(scope: Scope, receive: Receive, send: Send) -> None:
             continue
         if message["type"] == "http.disconnect":
             return
-
-
-def transport_access(app: ASGIApp) -> ASGIApp:
-    """Outermost wrapper: uvicorn's own ``send`` knows the transport; leave a way to abort it in the scope."""
-
-    async def wrapper(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            scope[ABORT_KEY] = lambda: _abort(getattr(getattr(send, "__self__", None), "transport", None))
-        await app(scope, receive, send)
-
-    return wrapper
 
 
 def _abort(transport: Any) -> bool:

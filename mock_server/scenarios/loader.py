@@ -21,7 +21,7 @@ from ..contract.examples import Example
 from ..contract.fixtures import FixtureError, line_of, load_checked, schema_file
 from ..contract.schemas import ContractSchemas
 from .checks import ScenarioError
-from .model import Scenario, index_rules
+from .model import Scenario, gates_of, index_rules
 from .rules import RuleBuilder
 
 SCHEMA_FILE = "scenario.schema.json"
@@ -49,6 +49,7 @@ def build_scenario(raw: Mapping[str, Any], name: str, source: str, kind: str, ct
     """A checked Scenario from its (schema-valid) dict; ScenarioError carries the JSON path of a problem."""
     builder = RuleBuilder(ctx.catalog, ctx.contract, ctx.example_data)
     rules = tuple(builder.rule(i, r) for i, r in enumerate(raw["rules"]))
+    by_endpoint = index_rules(rules, list(ctx.catalog.endpoints))
     return Scenario(
         name=raw.get("name", name),
         description=raw.get("description", ""),
@@ -57,7 +58,8 @@ def build_scenario(raw: Mapping[str, Any], name: str, source: str, kind: str, ct
         kind=kind,
         always_on=raw.get("alwaysOn", False),
         expires_after_ms=raw.get("expiresAfterMs"),
-        by_endpoint=index_rules(rules, list(ctx.catalog.endpoints)),
+        by_endpoint=by_endpoint,
+        gates=gates_of(by_endpoint),
     )
 
 

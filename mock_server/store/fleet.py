@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Send
 
 from ..clock import MockClock
 from .base import StateUnavailable, Store
@@ -93,18 +93,3 @@ async def send_unavailable(send: Send, exc: StateUnavailable) -> None:
         {"type": "http.response.start", "status": UNAVAILABLE_STATUS, "headers": [*headers, (b"retry-after", b"1")]}
     )
     await send({"type": "http.response.body", "body": body})
-
-
-def fleet_middleware(app: ASGIApp, fleet: Fleet) -> ASGIApp:
-    """Sync with the fleet before each HTTP request; 503 if the shared state cannot be read."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            try:
-                fleet.sync()
-            except StateUnavailable as exc:
-                await send_unavailable(send, exc)
-                return
-        await app(scope, receive, send)
-
-    return middleware

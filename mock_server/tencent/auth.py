@@ -89,7 +89,7 @@ def _signed_by(call: Call, claimed: tc3.Authorization, timestamp: int, secret_ke
     unsigned = request.headers.get("x-tc-content-sha256") == tc3.UNSIGNED_PAYLOAD
     payload = tc3.UNSIGNED_PAYLOAD.encode() if unsigned else call.body
     canonical = tc3.canonical_request(
-        request.method, request.url.path, request.url.query, request.headers, claimed.signed_headers, payload
+        request.method, request.path, request.query, request.headers, claimed.signed_headers, payload
     )
     expected = tc3.signature(
         secret_key,

@@ -13,6 +13,7 @@ import pytest
 from mock_server.admin.endpoint import AdminError
 from mock_server.app import create_app
 from mock_server.clock import MockClock
+from mock_server.gateway.call import Exchange
 from mock_server.journal.admin import entry_filter
 from mock_server.journal.nearmiss import distance
 from mock_server.journal.record import Entry, Journal
@@ -79,12 +80,19 @@ def test_filters_combine() -> None:
         entry_filter({"nope": "1"})
 
 
+def exchange(n: int) -> Exchange:
+    recorded = Exchange(1000 * n, "POST", "/p", b"", [(b"host", b"127.0.0.1")])
+    recorded.finish({"params": {"signatureId": f"s{n}"}}, b"{}", 200, 0.001)
+    return recorded
+
+
 def test_the_journal_keeps_the_newest_and_selects_newest_first() -> None:
     journal = Journal(3, MockClock(0))
     for n in range(5):
-        journal.entries.append(entry(n))
-    assert [e.id for e in journal] == [2, 3, 4]
-    assert [e.id for e in journal.select(lambda e: True, limit=2)] == [4, 3]
+        journal.record(exchange(n))
+    assert [e.id for e in journal] == [3, 4, 5]
+    assert [e.id for e in journal.select(lambda e: True, limit=2)] == [5, 4]
+    assert [e.body["signatureId"] for e in journal] == ["s2", "s3", "s4"]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from starlette.responses import Response
 
-from mock_server.scenarios.faults import ABORT_KEY, Delay, Fault, _abort, fault_app, reset_connection, transport_access
+from mock_server.scenarios.faults import SEND_KEY, Delay, Fault, _abort, fault_app, reset_connection
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -62,7 +62,7 @@ def test_a_reset_without_a_transport_is_an_exception_not_a_silent_answer() -> No
     assert _abort(None) is False
 
 
-def test_transport_access_finds_uvicorns_transport() -> None:
+def test_a_reset_finds_uvicorns_transport_through_the_servers_send() -> None:
     class Transport:
         aborted = False
 
@@ -77,11 +77,9 @@ def test_transport_access_finds_uvicorns_transport() -> None:
 
         async def send(self, message: Any) -> None: ...
 
-    seen: dict[str, Any] = {}
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        seen["aborted"] = scope[ABORT_KEY]()
+    async def gone() -> dict[str, str]:
+        return {"type": "http.disconnect"}
 
     cycle = Cycle()
-    run(transport_access(app)({"type": "http"}, None, cycle.send))  # type: ignore[arg-type]
-    assert seen["aborted"] is True and cycle.transport.aborted
+    run(reset_connection({"type": "http", SEND_KEY: cycle.send}, gone, cycle.send))
+    assert cycle.transport.aborted
