@@ -7,7 +7,7 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.datastructures import State
@@ -39,6 +39,7 @@ from .ids import IdFactory
 from .journal.admin import journal_routes
 from .journal.nearmiss import HostTypos, NearMisses
 from .journal.record import Journal, journal_middleware
+from .journal.shared import SharedJournal
 from .media import MediaLibrary, MediaLinks
 from .scenarios.admin import scenario_routes
 from .scenarios.book import ScenarioBook
@@ -47,6 +48,7 @@ from .scenarios.faults import SEND_KEY
 from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files, parse_inline
 from .settings import Settings
 from .store import StateUnavailable, Store
+from .store.base import JournalStore
 from .store.fleet import UNAVAILABLE_STATUS, Fleet, send_unavailable, unavailable_body
 from .store.open import open_store
 from .tencent.api import TencentApi
@@ -77,7 +79,7 @@ class MockParts:
     resets: list[Callable[[], None]] = field(default_factory=list)
     local_resets: list[Callable[[], None]] = field(default_factory=list)
     scenarios: ScenarioBook | None = None
-    journal: Journal | None = None
+    journal: Journal | SharedJournal | None = None
     fleet: Fleet | None = None
     scenario_seed: int = 0  # the seed of scenario draws: --seed, or the one the fleet agreed on
 
@@ -259,7 +261,13 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     book = ScenarioBook(scenarios, clock, parts.store, parts.scenario_seed, settings.scenarios, parse)
     parts.scenarios = book
     book.open()
-    journal = parts.journal = Journal(settings.journal_size, clock, HostTypos(catalog.hosts))
+    typos = HostTypos(catalog.hosts)
+    if parts.store.shared:  # a fleet: every replica's requests in the shared state
+        shared = cast(JournalStore, parts.store)
+        journal: Journal | SharedJournal = SharedJournal(shared, settings.journal_size, clock, typos)
+    else:
+        journal = Journal(settings.journal_size, clock, typos)
+    parts.journal = journal
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
     parts.gateway.interceptors.append(engine)
     parts.gateway.recorder = journal.record

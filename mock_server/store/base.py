@@ -114,6 +114,20 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+class JournalStore(Protocol):
+    """The request journal of a fleet (shared backends only: one process keeps its own, in memory).
+
+    Entries are masked and encoded before they get here; ids count up across the fleet. Each of
+    the two lists (all requests, near misses) keeps its newest ``size`` entries.
+    """
+
+    def journal_append(self, entry: bytes, miss: bool, size: int) -> None: ...
+    def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
+        """(id, entry), newest first."""
+
+    def journal_clear(self) -> None: ...
+
+
 def without_password(url: str) -> str:
     """The URL as it may be printed and logged: a password becomes ***."""
     parts = urlsplit(url)

@@ -103,3 +103,12 @@ end
 redis.call('HINCRBY', KEYS[1], 'scen', 1)
 return dropped
 """
+
+# KEYS: journal id counter, requests stream, near-misses stream; ARGV: entry, miss ("1"), size.
+# The entry goes to the capped stream(s) under the id <n>-0 (ids count up across the fleet).
+JOURNAL_APPEND = """
+local id = redis.call('INCR', KEYS[1]) .. '-0'
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], id, 'e', ARGV[1])
+if ARGV[2] == '1' then redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], id, 'e', ARGV[1]) end
+return 1
+"""

@@ -76,6 +76,7 @@ class RedisStore:
         self._count, self._take, self._admit = s(redis_scripts.COUNT), s(redis_scripts.TAKE), s(redis_scripts.ADMIT)
         self._join, self._clock = s(redis_scripts.JOIN), s(redis_scripts.CLOCK)
         self._scenario_write, self._scenario_drop = s(redis_scripts.SCENARIO_WRITE), s(redis_scripts.SCENARIO_DROP)
+        self._journal_append = s(redis_scripts.JOURNAL_APPEND)
         self.announcer = Announcer(self.r, PREFIX)
         self._tokens: dict[str, AccessToken] = {}
         self._generation = 0
@@ -290,6 +291,21 @@ class RedisStore:
         oldest = self.clock.now_ms() - CALLER_LIFETIME_MS
         found = {k.decode(): int(v) for k, v in self.r.hgetall(PREFIX + "ci:" + scope).items()}
         return {caller: since for caller, since in found.items() if since > oldest}
+
+    # the request journal: capped streams (XADD MAXLEN ~), read newest first
+    @_guarded
+    def journal_append(self, entry: bytes, miss: bool, size: int) -> None:
+        keys = [PREFIX + "jid", PREFIX + "j", PREFIX + "jm"]
+        self._journal_append(keys=keys, args=[entry, "1" if miss else "0", size])
+
+    @_guarded
+    def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
+        found = self.r.xrevrange(PREFIX + ("jm" if misses else "j"), count=limit)
+        return [(int(stream_id.partition(b"-")[0]), fields[b"e"]) for stream_id, fields in found]
+
+    @_guarded
+    def journal_clear(self) -> None:
+        self.r.delete(PREFIX + "j", PREFIX + "jm")
 
     # housekeeping: Redis forgets by TTL
     def housekeep(self, now_ms: int) -> None:

@@ -46,10 +46,12 @@ CREATE TABLE IF NOT EXISTS activations (name TEXT PRIMARY KEY, seq INTEGER NOT N
 CREATE TABLE IF NOT EXISTS inline_scenarios (name TEXT PRIMARY KEY, revision INTEGER NOT NULL, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS callers (
   scope TEXT NOT NULL, caller TEXT NOT NULL, since_ms INTEGER NOT NULL, PRIMARY KEY (scope, caller)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, miss INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS journal_misses ON journal (miss, id);
 """
 DATA_TABLES = (
     "tokens", "sessions", "liveness", "sdk_tokens", "ui_configs", "usage", "counters", "buckets", "windows",
-    "activations", "inline_scenarios", "callers",
+    "activations", "inline_scenarios", "callers", "journal",
 )  # fmt: skip
 
 

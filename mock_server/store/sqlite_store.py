@@ -20,6 +20,7 @@ from .records import AccessToken, Activation, Control, LivenessRecord, SdkToken,
 from .sqlite_db import DATA_TABLES, SqliteDb
 
 SWEEP_EVERY_S = 5.0  # of wall time between two deletions of expired rows (per process)
+TRIM_EVERY = 64  # journal rows between two trims
 MAX_CACHED_TOKENS = 10_000
 
 
@@ -242,6 +243,24 @@ class SqliteStore:
 
     def callers(self, scope: str) -> dict[str, int]:
         return dict(self.sql.all("SELECT caller, since_ms FROM callers WHERE scope = ?", (scope,)))
+
+    # the request journal: one table; each list trimmed to its newest ``size`` every TRIM_EVERY rows
+    def journal_append(self, entry: bytes, miss: bool, size: int) -> None:
+        row = self.sql.one("INSERT INTO journal (miss, data) VALUES (?, ?) RETURNING id", (int(miss), entry))
+        if row[0] % TRIM_EVERY == 0:
+            with self.sql.write() as db:
+                db.execute("DELETE FROM journal WHERE miss = 0 AND id <= ?", (row[0] - size,))
+                kept = db.execute("SELECT id FROM journal WHERE miss = 1 ORDER BY id DESC LIMIT 1 OFFSET ?", (size,))
+                oldest = kept.fetchone()
+                if oldest is not None:
+                    db.execute("DELETE FROM journal WHERE miss = 1 AND id <= ?", (oldest[0],))
+
+    def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
+        where = "WHERE miss = 1 " if misses else ""
+        return self.sql.all(f"SELECT id, data FROM journal {where}ORDER BY id DESC LIMIT ?", (limit,))
+
+    def journal_clear(self) -> None:
+        self.sql.one("DELETE FROM journal")
 
     # housekeeping
     def housekeep(self, now_ms: int) -> None:

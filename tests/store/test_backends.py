@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -21,6 +22,7 @@ from mock_server.store import (
     Session,
     Store,
 )
+from mock_server.store.base import JournalStore
 from mock_server.store.redis_store import RedisStore
 from mock_server.store.sqlite_store import SqliteStore
 
@@ -234,3 +236,15 @@ def test_two_processes_never_lose_each_others_updates(twins: tuple[Store, Store]
     final = two.session("s")
     assert final is not None and final.polls == 80 and one.counts("race") == {"calls": 80}
     assert {k for k in final.request if k.startswith("n")} == {f"n{n}" for n in [*range(40), *range(100, 140)]}
+
+
+def test_the_fleets_journal_keeps_the_newest_of_each_list(twins: tuple[Store, Store]) -> None:
+    one, two = (cast(JournalStore, s) for s in twins)
+    for n in range(200):
+        (one if n % 2 else two).journal_append(f"e{n}".encode(), n % 3 == 0, 50)
+    kept = one.journal(50)
+    assert [entry for _, entry in kept] == [f"e{n}".encode() for n in range(199, 149, -1)]
+    assert [i for i, _ in kept] == sorted((i for i, _ in kept), reverse=True)  # ids count up across processes
+    assert [entry for _, entry in two.journal(50, misses=True)] == [f"e{n}".encode() for n in range(198, 48, -3)]
+    two.journal_clear()
+    assert one.journal(50) == [] and one.journal(50, misses=True) == []

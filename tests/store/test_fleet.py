@@ -187,3 +187,18 @@ def test_a_token_body_is_signed_the_same_on_every_replica(fleet: Fleet) -> None:
     first = fleet.one.post("/openapi/auth/ticket/v1/generate-token", json=body).json()
     again = fleet.two.post("/openapi/auth/ticket/v1/generate-token", json=body).json()
     assert first["code"] == again["code"] == "SUCCESS" and first["data"]["token"] != again["data"]["token"]
+
+
+def test_the_journal_is_the_fleets(fleet: Fleet) -> None:
+    fleet.one.post(GET_RESULT_PATH, json={"signatureId": "from-one"}, headers={"X-ACCESS-TOKEN": "secret-token"})
+    fleet.two.post(GET_RESULT_PATH, json={"signatureId": "from-two"})
+    fleet.two.get("/openapi/liveness/v4/h5/get-reslt")  # a near miss, seen from replica one
+    for client in fleet.both():
+        listed = client.get("/__admin/requests").json()["requests"]
+        assert [e["body"] for e in listed[1:]] == [{"signatureId": "from-two"}, {"signatureId": "from-one"}]
+        assert listed[2]["headers"]["x-access-token"] == "***" and listed[0]["id"] > listed[1]["id"] > listed[2]["id"]
+        count = client.get("/__admin/requests/count", params={"param.signatureId": "from-one"}).json()["count"]
+        assert count == 1
+    assert fleet.one.get("/__admin/near-misses").json()["nearMisses"][0]["nearest"][0]["endpoint"] == "get_result"
+    assert fleet.two.delete("/__admin/requests").json() == {"cleared": 3}
+    assert fleet.one.get("/__admin/requests").json() == {"requests": [], "total": 0}
