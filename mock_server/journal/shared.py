@@ -9,6 +9,7 @@ write. The same ``Journal`` interface: the admin routes cannot tell them apart.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -54,13 +55,7 @@ class SharedJournal:
 
     def select(self, keep: Callable[[Entry], bool], limit: int | None = None) -> list[Entry]:
         """Matching entries, newest first."""
-        found = []
-        for entry in self._read():
-            if keep(entry):
-                found.append(entry)
-                if limit is not None and len(found) >= limit:
-                    break
-        return found
+        return list(itertools.islice(filter(keep, self._read()), limit))
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
