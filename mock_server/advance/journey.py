@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
 from ..accounts import Account, Accounts
 from ..clock import MockClock
 from ..contract.outcome import ApiError, Outcome
@@ -181,6 +183,7 @@ class Journey:
         if account.countries is not None and region not in account.countries:
             raise ApiError("IAM_FAILED", "country")
         now = self.clock.now_ms()
+        request = {k: v for k, v in call.params.items() if k in self.fields[call.endpoint.id]}
         session = Session(
             signature_id=self.ids.hex16(),
             account=account.name,
@@ -188,18 +191,18 @@ class Journey:
             created_ms=now,
             expires_ms=now + PAGE_LIFETIME_MS,
             page_token=self.ids.secret(24),
-            request={k: v for k, v in call.params.items() if k in self.fields[call.endpoint.id]},
+            request_json=orjson.dumps(request).decode(),
         )
-        self._plan_progression(session, account)
+        self._plan_progression(session, account, request)
         self.store.save_session(session)
         self.store.housekeep(now)
         self.billing.charge(call)
         call.notes["signatureId"] = session.signature_id
         return session
 
-    def _plan_progression(self, session: Session, account: Account) -> None:
+    def _plan_progression(self, session: Session, account: Account, request: dict[str, Any]) -> None:
         for field in ("userId", "bizId"):
-            match = MAGIC.match(str(session.request.get(field) or ""))
+            match = MAGIC.match(str(request.get(field) or ""))
             if match and match["outcome"] in self.outcomes:
                 session.auto_outcome = match["outcome"]
                 session.auto_after_polls = int(match["polls"] or 1)

@@ -44,7 +44,8 @@ class Store(Protocol):
         """Every session kept, oldest first."""
 
     def poll_session(self, signature_id: str, account: str) -> Session | None:
-        """The session if ``account`` owns it, with one more Get Result poll counted."""
+        """The session if ``account`` owns it; one more Get Result poll counted while it is pending
+        (what progression counts; a finished session's results are read without a write)."""
 
     def change_session(self, signature_id: str, change: SessionChange) -> Session | None:
         """Apply ``change`` atomically (it may run again on a fresh copy if another process
@@ -121,7 +122,9 @@ class JournalStore(Protocol):
     the two lists (all requests, near misses) keeps its newest ``size`` entries.
     """
 
-    def journal_append(self, entry: bytes, miss: bool, size: int) -> None: ...
+    def journal_append(self, entries: list[tuple[bytes, bool]], size: int) -> None:
+        """Append (entry, is a near miss) pairs, in order, in one write."""
+
     def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
         """(id, entry), newest first."""
 

@@ -2,16 +2,19 @@
 themselves, for one process. Nothing is encoded; a read returns the stored object.
 
 Bounded by expiry, not by count: each record goes when its life ends (an access token when it
-expires; a session ``retention`` after it finished or its page expired unfinished; an SDK record
-``retention`` after it was made; an SdkToken ``retention`` after it expired). A heap of
-(when, table, key) finds them: a sweep costs one comparison while nothing is due.
+expires; a session ``retention`` after it finished, or a day after its page expired unfinished;
+an SDK record ``retention`` after it was made; an SdkToken ``retention`` after it expired).
+Sessions, records and SdkTokens end in the order they were made or finished, so queues of their
+keys in that order find them (8 bytes a session); access tokens, of any period, are in a heap.
+A sweep costs a comparison or two while nothing is due. (A clock moved back can only delay an
+eviction: a record is never dropped before its own time.)
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .base import CALLER_LIFETIME_MS, SessionChange
@@ -28,7 +31,6 @@ from .records import (
 
 MAX_CALLERS = 1024  # X-Mock-Scenario callers remembered, least recently used forgotten first
 MAX_BUCKETS = 10_000  # token buckets per scope; the oldest go first
-TOKENS, SESSIONS, LIVENESS, SDK_TOKENS = range(4)
 
 
 class Tally:
@@ -55,7 +57,7 @@ class MemoryStore:
     # ADVANCE AI access tokens
     def put_token(self, token: AccessToken) -> None:
         self._tokens[token.token] = token
-        self._expire_at(token.expires_ms, TOKENS, token.token)
+        heapq.heappush(self._token_expiry, (token.expires_ms, token.token))
 
     def token(self, token: str, now_ms: int) -> AccessToken | None:
         found = self._tokens.get(token)
@@ -68,7 +70,7 @@ class MemoryStore:
     def save_session(self, session: Session) -> None:
         self._sessions[session.signature_id] = session
         self._pages[session.page_token] = session.signature_id
-        self._expire_at(session.keep_until(self.retention_ms), SESSIONS, session.signature_id)
+        (self._unfinished if session.finished_ms is None else self._finished).append(session.signature_id)
 
     def session(self, signature_id: str) -> Session | None:
         return self._sessions.get(signature_id)
@@ -84,29 +86,31 @@ class MemoryStore:
         session = self._sessions.get(signature_id)
         if session is None or session.account != account:
             return None
-        session.polls += 1
+        if session.status == "pending":
+            session.polls += 1
         return session
 
     def change_session(self, signature_id: str, change: SessionChange) -> Session | None:
         session = self._sessions.get(signature_id)
         if session is None:
             return None
-        before = session.keep_until(self.retention_ms)
-        if change(session) and session.keep_until(self.retention_ms) != before:
-            self._expire_at(session.keep_until(self.retention_ms), SESSIONS, signature_id)
+        before = session.finished_ms
+        if change(session) and session.finished_ms != before:
+            self._finished.append(signature_id)
         return session
 
     # SDK records, SdkTokens, ConfigureUI, usage
     def save_liveness(self, record: LivenessRecord) -> None:
         self._liveness[record.liveness_id] = record
-        self._expire_at(record.keep_until(self.retention_ms), LIVENESS, record.liveness_id)
+        self._liveness_order.append(record.liveness_id)
 
     def liveness(self, liveness_id: str) -> LivenessRecord | None:
         return self._liveness.get(liveness_id)
 
     def save_sdk_token(self, entry: SdkToken) -> None:
+        if entry.token not in self._sdk_tokens:
+            self._sdk_order.append(entry.token)
         self._sdk_tokens[entry.token] = entry
-        self._expire_at(entry.keep_until(self.retention_ms), SDK_TOKENS, entry.token)
 
     def sdk_token(self, token: str) -> SdkToken | None:
         return self._sdk_tokens.get(token)
@@ -211,35 +215,21 @@ class MemoryStore:
         return {caller: since for (s, caller), since in self._callers.items() if s == scope}
 
     # housekeeping
-    def _expire_at(self, when_ms: int, table: int, key: str) -> None:
-        heapq.heappush(self._expiry, (when_ms, table, key))
-
     def housekeep(self, now_ms: int) -> None:
-        expiry = self._expiry
-        while expiry and expiry[0][0] <= now_ms:
-            _, table, key = heapq.heappop(expiry)
-            self._forget(table, key, now_ms)
-
-    def _forget(self, table: int, key: str, now_ms: int) -> None:
-        """Drop the record if its life really ended (a later save may have extended it)."""
-        retention = self.retention_ms
-        if table == TOKENS:
+        tokens = self._token_expiry
+        while tokens and tokens[0][0] <= now_ms:
+            _, key = heapq.heappop(tokens)
             token = self._tokens.get(key)
             if token is not None and token.expires_ms <= now_ms:
                 del self._tokens[key]
-        elif table == SESSIONS:
-            session = self._sessions.get(key)
-            if session is not None and session.keep_until(retention) <= now_ms:
-                del self._sessions[key]
-                self._pages.pop(session.page_token, None)
-        elif table == LIVENESS:
-            record = self._liveness.get(key)
-            if record is not None and record.keep_until(retention) <= now_ms:
-                del self._liveness[key]
-        else:
-            entry = self._sdk_tokens.get(key)
-            if entry is not None and entry.keep_until(retention) <= now_ms:
-                del self._sdk_tokens[key]
+        retention = self.retention_ms
+        _sweep(self._unfinished, self._sessions, lambda s: s.finished_ms is not None, retention, now_ms, self._gone)
+        _sweep(self._finished, self._sessions, lambda s: False, retention, now_ms, self._gone)
+        _sweep(self._liveness_order, self._liveness, lambda r: False, retention, now_ms)
+        _sweep(self._sdk_order, self._sdk_tokens, lambda e: False, retention, now_ms)
+
+    def _gone(self, session: Session) -> None:
+        self._pages.pop(session.page_token, None)
 
     def reset(self) -> int:
         self._tokens: dict[str, AccessToken] = {}
@@ -253,10 +243,36 @@ class MemoryStore:
         self._callers: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._activations: dict[str, Activation] = {}
         self._inline: dict[str, tuple[int, dict[str, Any]]] = {}
-        self._expiry: list[tuple[int, int, str]] = []
+        self._token_expiry: list[tuple[int, str]] = []  # heap of (expires, token)
+        self._unfinished: deque[str] = deque()  # signatureIds, in the order they were made
+        self._finished: deque[str] = deque()  # in the order they finished (again if they finish again)
+        self._liveness_order: deque[str] = deque()
+        self._sdk_order: deque[str] = deque()
         self._clock_offset: int | None = None
         self.generation += 1
         return self.generation
 
     def close(self) -> None:
         pass
+
+
+def _sweep(
+    order: deque[str],
+    table: dict[str, Any],
+    elsewhere: Callable[[Any], bool],
+    retention_ms: int,
+    now_ms: int,
+    gone: Callable[[Any], None] | None = None,
+) -> None:
+    """Forget the records at the head of ``order`` whose life ended; stop at the first that lives
+    on. A key whose record went, or is now tracked by another queue (``elsewhere``), is skipped."""
+    while order:
+        record = table.get(order[0])
+        if record is None or elsewhere(record):
+            order.popleft()
+            continue
+        if record.keep_until(retention_ms) > now_ms:
+            return
+        del table[order.popleft()]
+        if gone is not None:
+            gone(record)

@@ -4,12 +4,13 @@ server and costs one round trip. The bucket and window arithmetic is ``limits``'
 
 from __future__ import annotations
 
-# KEYS[1] session hash; ARGV[1] account. The session (data, polls) if the account owns it, with
-# one more poll counted; nil otherwise.
+# KEYS[1] session hash {d data, a owner, p polls, v version, f "1" once finished}; ARGV[1] account.
+# The session (data, polls) if the account owns it, one more poll counted while it is pending.
 POLL = """
-if redis.call('HGET', KEYS[1], 'a') ~= ARGV[1] then return false end
-local polls = redis.call('HINCRBY', KEYS[1], 'p', 1)
-return {redis.call('HGET', KEYS[1], 'd'), polls}
+local found = redis.call('HMGET', KEYS[1], 'a', 'f', 'd', 'p')
+if found[1] ~= ARGV[1] then return false end
+if found[2] == '1' then return {found[3], found[4]} end
+return {found[3], redis.call('HINCRBY', KEYS[1], 'p', 1)}
 """
 
 # KEYS[1] page key. The session (data, polls, version) the page token names, or nil.
@@ -21,11 +22,11 @@ if not found[1] then return false end
 return found
 """
 
-# KEYS[1] session hash, KEYS[2] page key; ARGV: version read, new data, ttl ms. 1 if written,
-# 0 if another process changed the session since it was read (read again and retry).
+# KEYS[1] session hash, KEYS[2] page key; ARGV: version read, new data, ttl ms, finished ("1"/"0").
+# 1 if written, 0 if another process changed the session since it was read (read again and retry).
 CHANGE = """
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'd', ARGV[2], 'v', tostring(tonumber(ARGV[1]) + 1))
+redis.call('HSET', KEYS[1], 'd', ARGV[2], 'v', tostring(tonumber(ARGV[1]) + 1), 'f', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1
@@ -104,11 +105,14 @@ redis.call('HINCRBY', KEYS[1], 'scen', 1)
 return dropped
 """
 
-# KEYS: journal id counter, requests stream, near-misses stream; ARGV: entry, miss ("1"), size.
-# The entry goes to the capped stream(s) under the id <n>-0 (ids count up across the fleet).
+# KEYS: journal id counter, requests stream, near-misses stream; ARGV: size, then (entry, miss
+# "1"/"0") pairs. Each entry goes to the capped stream(s) under the id <n>-0 (ids count up across
+# the fleet).
 JOURNAL_APPEND = """
-local id = redis.call('INCR', KEYS[1]) .. '-0'
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], id, 'e', ARGV[1])
-if ARGV[2] == '1' then redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], id, 'e', ARGV[1]) end
+for i = 2, #ARGV, 2 do
+  local id = redis.call('INCR', KEYS[1]) .. '-0'
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id, 'e', ARGV[i])
+  if ARGV[i + 1] == '1' then redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id, 'e', ARGV[i]) end
+end
 return 1
 """

@@ -113,7 +113,8 @@ class RedisStore:
     @_guarded
     def save_session(self, session: Session) -> None:
         key, ttl = PREFIX + "s:" + session.signature_id, self._ttl(session.keep_until(self.retention_ms))
-        fields = {"d": codec.dumps(session), "a": session.account, "p": session.polls, "v": 1}
+        finished = "0" if session.status == "pending" else "1"
+        fields = {"d": codec.dumps(session), "a": session.account, "p": session.polls, "v": 1, "f": finished}
         pipe = self.r.pipeline(transaction=False)
         pipe.hset(key, mapping=fields).pexpire(key, ttl).set(
             PREFIX + "p:" + session.page_token, session.signature_id, px=ttl
@@ -155,7 +156,8 @@ class RedisStore:
                 return session
             ttl = self._ttl(session.keep_until(self.retention_ms))
             keys = [key, PREFIX + "p:" + session.page_token]
-            if self._change(keys=keys, args=[version, codec.dumps(session), ttl]) == 1:
+            finished = "0" if session.status == "pending" else "1"
+            if self._change(keys=keys, args=[version, codec.dumps(session), ttl, finished]) == 1:
                 return session
         raise StateUnavailable(f"session {signature_id} kept changing under {MAX_CHANGE_TRIES} tries")
 
@@ -294,9 +296,11 @@ class RedisStore:
 
     # the request journal: capped streams (XADD MAXLEN ~), read newest first
     @_guarded
-    def journal_append(self, entry: bytes, miss: bool, size: int) -> None:
-        keys = [PREFIX + "jid", PREFIX + "j", PREFIX + "jm"]
-        self._journal_append(keys=keys, args=[entry, "1" if miss else "0", size])
+    def journal_append(self, entries: list[tuple[bytes, bool]], size: int) -> None:
+        args: list[bytes | str | int] = [size]
+        for entry, miss in entries:
+            args += [entry, "1" if miss else "0"]
+        self._journal_append(keys=[PREFIX + "jid", PREFIX + "j", PREFIX + "jm"], args=args)
 
     @_guarded
     def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:

@@ -8,6 +8,8 @@ instead of failing; every read-modify-write is one ``BEGIN IMMEDIATE`` transacti
 
 from __future__ import annotations
 
+import mmap
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -53,6 +55,34 @@ DATA_TABLES = (
     "tokens", "sessions", "liveness", "sdk_tokens", "ui_configs", "usage", "counters", "buckets", "windows",
     "activations", "inline_scenarios", "callers", "journal",
 )  # fmt: skip
+
+
+class ChangeSignal:
+    """Eight bytes of shared memory beside the database (``<file>-changes``): a writer of the
+    control plane puts fresh random bytes there after its commit, so the other processes learn
+    that they must re-read the control row without reading it on every request. Only a signal:
+    the state itself is in SQLite. Random bytes, not a counter: two writers can never leave the
+    value a reader last saw."""
+
+    SIZE = 8
+
+    def __init__(self, path: str) -> None:
+        fd = os.open(path + "-changes", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if os.fstat(fd).st_size < self.SIZE:
+                os.write(fd, os.urandom(self.SIZE))
+            self._map = mmap.mmap(fd, self.SIZE)
+        finally:
+            os.close(fd)
+
+    def read(self) -> bytes:
+        return self._map[: self.SIZE]
+
+    def raise_(self) -> None:
+        self._map[: self.SIZE] = os.urandom(self.SIZE)
+
+    def close(self) -> None:
+        self._map.close()
 
 
 class SqliteDb:

@@ -17,9 +17,10 @@ from . import codec
 from .base import CALLER_LIFETIME_MS, SessionChange
 from .limits import SlidingWindow, TokenBucket
 from .records import AccessToken, Activation, Control, LivenessRecord, SdkToken, Session
-from .sqlite_db import DATA_TABLES, SqliteDb
+from .sqlite_db import DATA_TABLES, ChangeSignal, SqliteDb
 
 SWEEP_EVERY_S = 5.0  # of wall time between two deletions of expired rows (per process)
+RECHECK_S = 1.0  # the control row is read at least this often, signal or not (a writer killed mid-change)
 TRIM_EVERY = 64  # journal rows between two trims
 MAX_CACHED_TOKENS = 10_000
 
@@ -31,6 +32,9 @@ class SqliteStore:
         self.url = f"sqlite://{path}"
         self.retention_ms = retention_ms
         self.sql = SqliteDb(path)
+        self.signal = ChangeSignal(path)
+        self._seen = b""
+        self._recheck_at = 0.0
         self._tokens: dict[str, AccessToken] = {}
         self._generation = 0
         self._swept = 0.0
@@ -81,6 +85,12 @@ class SqliteStore:
         return [codec.session_from(d, p) for d, p in self.sql.all("SELECT data, polls FROM sessions ORDER BY rowid")]
 
     def poll_session(self, signature_id: str, account: str) -> Session | None:
+        row = self.sql.one("SELECT data, polls FROM sessions WHERE id = ? AND account = ?", (signature_id, account))
+        if row is None:
+            return None
+        session = codec.session_from(row[0], row[1])
+        if session.status != "pending":
+            return session  # the hot path: a finished session is read, not written
         row = self.sql.one(
             "UPDATE sessions SET polls = polls + 1 WHERE id = ? AND account = ? RETURNING data, polls",
             (signature_id, account),
@@ -188,7 +198,12 @@ class SqliteStore:
         return Control(generation, offset, scenarios)
 
     def changed(self) -> bool:
-        return True  # one small read per request tells
+        """A few bytes of shared memory tell, not a query (and a read every RECHECK_S anyway)."""
+        seen, now = self.signal.read(), time.monotonic()
+        if seen == self._seen and now < self._recheck_at:
+            return False
+        self._seen, self._recheck_at = seen, now + RECHECK_S
+        return True
 
     def join(self, seed: int) -> tuple[int, int]:
         member, agreed = self.sql.one(
@@ -199,7 +214,9 @@ class SqliteStore:
     def set_clock_offset(self, offset: int, *, keep_existing: bool = False) -> int:
         sql = "UPDATE control SET clock_offset = {} RETURNING clock_offset"
         chosen = "coalesce(clock_offset, ?)" if keep_existing else "?"
-        return int(self.sql.one(sql.format(chosen), (offset,))[0])
+        now_set = int(self.sql.one(sql.format(chosen), (offset,))[0])
+        self.signal.raise_()
+        return now_set
 
     def activations(self) -> dict[str, Activation]:
         rows = self.sql.all("SELECT data FROM activations ORDER BY seq")
@@ -211,6 +228,7 @@ class SqliteStore:
             db.execute(
                 "INSERT OR REPLACE INTO activations VALUES (?, ?, ?)", (activation.name, seq, codec.dumps(activation))
             )
+        self.signal.raise_()
 
     def drop_activations(self, names: Iterable[str]) -> list[str]:
         dropped = []
@@ -219,6 +237,7 @@ class SqliteStore:
                 if db.execute("DELETE FROM activations WHERE name = ? RETURNING name", (name,)).fetchall():
                     dropped.append(name)
             _next_scenarios(db)
+        self.signal.raise_()
         return dropped
 
     def inline_scenarios(self) -> dict[str, tuple[int, dict[str, Any]]]:
@@ -229,6 +248,7 @@ class SqliteStore:
         with self.sql.write() as db:
             revision = _next_scenarios(db)
             db.execute("INSERT OR REPLACE INTO inline_scenarios VALUES (?, ?, ?)", (name, revision, codec.dumps(body)))
+        self.signal.raise_()
         return revision
 
     def caller_since(self, scope: str, caller: str, now_ms: int) -> int:
@@ -245,11 +265,14 @@ class SqliteStore:
         return dict(self.sql.all("SELECT caller, since_ms FROM callers WHERE scope = ?", (scope,)))
 
     # the request journal: one table; each list trimmed to its newest ``size`` every TRIM_EVERY rows
-    def journal_append(self, entry: bytes, miss: bool, size: int) -> None:
-        row = self.sql.one("INSERT INTO journal (miss, data) VALUES (?, ?) RETURNING id", (int(miss), entry))
-        if row[0] % TRIM_EVERY == 0:
-            with self.sql.write() as db:
-                db.execute("DELETE FROM journal WHERE miss = 0 AND id <= ?", (row[0] - size,))
+    def journal_append(self, entries: list[tuple[bytes, bool]], size: int) -> None:
+        with self.sql.write() as db:
+            last = 0
+            for entry, miss in entries:
+                last = db.execute("INSERT INTO journal (miss, data) VALUES (?, ?) RETURNING id", (int(miss), entry))
+                last = last.fetchone()[0]
+            if last // TRIM_EVERY != (last - len(entries)) // TRIM_EVERY:
+                db.execute("DELETE FROM journal WHERE miss = 0 AND id <= ?", (last - size,))
                 kept = db.execute("SELECT id FROM journal WHERE miss = 1 ORDER BY id DESC LIMIT 1 OFFSET ?", (size,))
                 oldest = kept.fetchone()
                 if oldest is not None:
@@ -289,10 +312,12 @@ class SqliteStore:
             ).fetchone()[0]
         self._tokens.clear()
         self._generation = generation
+        self.signal.raise_()
         return int(generation)
 
     def close(self) -> None:
         self.sql.close()
+        self.signal.close()
 
 
 def _next_scenarios(db: Any) -> int:

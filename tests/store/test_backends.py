@@ -95,10 +95,18 @@ def test_sessions_are_found_by_id_and_page_and_listed_in_creation_order(store: S
     assert store.session("x") is None and store.session_by_page("page-x") is None
 
 
-def test_polls_are_counted_for_the_owner_only(store: Store) -> None:
+def test_polls_are_counted_for_the_owner_while_the_session_is_pending(store: Store) -> None:
     store.save_session(session("s"))
     assert store.poll_session("s", "someone-else") is None and store.poll_session("x", "default") is None
     assert [store.poll_session("s", "default").polls for _ in range(3)] == [1, 2, 3]  # type: ignore[union-attr]
+
+    def complete(s: Session) -> bool:
+        s.status, s.result, s.finished_ms = "completed", DONE, NOW
+        return True
+
+    store.change_session("s", complete)
+    polled = store.poll_session("s", "default")
+    assert polled is not None and (polled.polls, polled.result) == (3, DONE)  # read, not counted
     assert store.session("s").polls == 3  # type: ignore[union-attr]
 
 
@@ -217,7 +225,7 @@ def test_two_processes_never_lose_each_others_updates(twins: tuple[Store, Store]
 
     def note(n: int) -> Callable[[Session], bool]:
         def change(s: Session) -> bool:
-            s.request[f"n{n}"] = n
+            s.request = {**s.request, f"n{n}": n}
             return True
 
         return change
@@ -240,8 +248,9 @@ def test_two_processes_never_lose_each_others_updates(twins: tuple[Store, Store]
 
 def test_the_fleets_journal_keeps_the_newest_of_each_list(twins: tuple[Store, Store]) -> None:
     one, two = (cast(JournalStore, s) for s in twins)
-    for n in range(200):
-        (one if n % 2 else two).journal_append(f"e{n}".encode(), n % 3 == 0, 50)
+    for n in range(0, 200, 4):
+        batch = [(f"e{m}".encode(), m % 3 == 0) for m in range(n, n + 4)]
+        (one if n % 8 else two).journal_append(batch, 50)
     kept = one.journal(50)
     assert [entry for _, entry in kept] == [f"e{n}".encode() for n in range(199, 149, -1)]
     assert [i for i, _ in kept] == sorted((i for i, _ in kept), reverse=True)  # ids count up across processes
