@@ -14,7 +14,7 @@ from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes, state_routes
@@ -174,20 +174,16 @@ class MockApp:
             await self.gateway(scope, receive, send)
 
     async def shared(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Follow the fleet (clock, scenarios, resets), then answer; 503 if the state is unreachable."""
+        """Follow the fleet (clock, scenarios, resets), then answer; 503 if the state is unreachable.
+
+        The state is read before an answer starts (the admin and page apps answer 503 themselves),
+        so a StateUnavailable that gets here has sent nothing yet."""
         assert self.fleet is not None
-        started = [False]
-
-        async def send_seen(message: Message) -> None:
-            started[0] = started[0] or message["type"] == "http.response.start"
-            await send(message)
-
         try:
             self.fleet.sync()
-            await self.dispatch(scope, receive, send_seen)
+            await self.dispatch(scope, receive, send)
         except StateUnavailable as exc:
-            if not started[0]:
-                await send_unavailable(send, exc)
+            await send_unavailable(send, exc)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

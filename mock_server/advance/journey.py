@@ -22,6 +22,7 @@ from ..gateway.call import Call
 from ..ids import IdFactory
 from ..media import HasScope, MediaLinks, public_base_url
 from ..store import Session, Store
+from ..store.base import PipelinedPolls
 from .billing import Billing
 from .outcomes import Outcomes
 
@@ -97,6 +98,16 @@ class Journey:
             return None
         owner = call.account.name
         session = self.store.poll_session(signature_id, owner) if poll else self.store.session(signature_id)
+        return self._owned_progressed(session, owner)
+
+    async def polled(self, store: PipelinedPolls, call: Call, signature_id: str) -> Session | None:
+        """``session_for(poll=True)`` through a store that pipelines the polls of concurrent requests."""
+        if call.account is None:
+            return None
+        owner = call.account.name
+        return self._owned_progressed(await store.poll_session_async(signature_id, owner), owner)
+
+    def _owned_progressed(self, session: Session | None, owner: str) -> Session | None:
         if session is None or session.account != owner:
             return None
         return self.progressed(session)

@@ -1,12 +1,12 @@
 """The request journal of a fleet: every replica's requests in the shared state (a capped SQLite
 table, capped Redis streams), so ``/__admin/requests`` on any replica shows them all.
 
-Recording appends to a list, as the memory journal does; once per turn of the event loop the
-requests answered meanwhile are masked (the store never sees a secret), encoded with orjson and
-written in one go, so under load a write carries many entries. Reads on this process write what
-is pending first; another replica sees an entry once this one's loop has turned (well under a
-millisecond after the answer, unless the process is starved). The same interface as
-``Journal``: the admin routes cannot tell them apart.
+Recording appends to a list, as the memory journal does; ``FLUSH_AFTER_S`` after the first of
+them, the requests answered meanwhile are masked (the store never sees a secret), encoded with
+orjson and written in one go, so under load one write carries a hundred entries. Reads on this
+process write what is pending first; another replica sees an entry within ``FLUSH_AFTER_S`` of
+the answer. Entries answered before a reset never land in the journal that follows it. The same
+interface as ``Journal``: the admin routes cannot tell them apart.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from ..store import StateUnavailable
 from ..store.base import JournalStore
 from .record import Entry, _host_header, _masked, _trim
 
+FLUSH_AFTER_S = 0.02
+
 
 class SharedJournal:
     """The last ``size`` requests of the fleet, and its last ``size`` near misses."""
@@ -37,13 +39,13 @@ class SharedJournal:
         self.size = size
         self.clock = clock
         self.host_typo = host_typo
-        self._pending: list[Exchange] = []
+        self._pending: list[tuple[int, Exchange]] = []
 
     def record(self, exchange: Exchange) -> None:
-        self._pending.append(exchange)
+        self._pending.append((self.store.generation_seen(), exchange))
         if len(self._pending) == 1:
             try:
-                asyncio.get_running_loop().call_soon(self.flush)
+                asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self.flush)
             except RuntimeError:  # no loop (a call from a test's thread): now
                 self.flush()
 
@@ -52,13 +54,15 @@ class SharedJournal:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        entries = []
-        for exchange in pending:
+        by_generation: dict[int, list[tuple[bytes, bool]]] = {}
+        for generation, exchange in pending:
             _trim(exchange)
             host_typo = self.host_typo is not None and self.host_typo(_host_header(exchange))
-            entries.append((orjson.dumps(_masked(0, exchange), default=str), "miss" in exchange.notes or host_typo))
+            entry = (orjson.dumps(_masked(0, exchange), default=str), "miss" in exchange.notes or host_typo)
+            by_generation.setdefault(generation, []).append(entry)
         with contextlib.suppress(StateUnavailable):  # the answers have gone already; the store logged the outage
-            self.store.journal_append(entries, self.size)
+            for generation, entries in by_generation.items():  # one generation, unless a reset came between
+                self.store.journal_append(entries, self.size, generation)
 
     def _read(self, *, misses: bool = False) -> Iterator[Entry]:
         """Newest first."""

@@ -9,7 +9,7 @@ machines) are interchangeable. Read-modify-write goes through ``change_session``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit, urlunsplit
 
 from .records import AccessToken, Activation, Control, LivenessRecord, SdkToken, Session
@@ -115,6 +115,14 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class PipelinedPolls(Protocol):
+    """A store whose Get Result polls from concurrent requests share one round trip (Redis): the
+    request path awaits it instead of blocking on its own."""
+
+    async def poll_session_async(self, signature_id: str, account: str) -> Session | None: ...
+
+
 class JournalStore(Protocol):
     """The request journal of a fleet (shared backends only: one process keeps its own, in memory).
 
@@ -122,8 +130,12 @@ class JournalStore(Protocol):
     the two lists (all requests, near misses) keeps its newest ``size`` entries.
     """
 
-    def journal_append(self, entries: list[tuple[bytes, bool]], size: int) -> None:
-        """Append (entry, is a near miss) pairs, in order, in one write."""
+    def journal_append(self, entries: list[tuple[bytes, bool]], size: int, generation: int) -> None:
+        """Append (entry, is a near miss) pairs, in order, in one write; none if the state was reset
+        since ``generation`` (they were answered before the reset)."""
+
+    def generation_seen(self) -> int:
+        """The generation this process last read: what the requests it answers belong to."""
 
     def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
         """(id, entry), newest first."""

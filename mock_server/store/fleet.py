@@ -2,9 +2,10 @@
 
 Before each request a replica asks the store whether the control plane changed (SQLite: eight
 bytes of shared memory beside the file, which writers of the control plane change; Redis: a flag
-its subscriber thread raises when another replica announced a change): no query unless it did. If so it follows: a reset (new generation) clears what this process
-keeps for itself, the clock takes the fleet's offset, the scenarios are reloaded. A state found
-empty (a Redis restarted without its data) is joined again and started afresh.
+its subscriber thread raises when another replica announced a change): no query unless it did.
+If so it follows: a reset (new generation) clears what this process keeps for itself, the clock
+takes the fleet's offset, the scenarios are reloaded. A state found empty (a Redis restarted
+without its data) is joined again and started afresh.
 
 A store that cannot be reached answers HTTP 503 with a mock error body, logged once per outage.
 """

@@ -4,6 +4,11 @@ server and costs one round trip. The bucket and window arithmetic is ``limits``'
 
 from __future__ import annotations
 
+NAMES = (
+    "POLL", "SAVE_SESSION", "BY_PAGE", "CHANGE", "COUNT", "TAKE", "ADMIT", "JOIN", "CLOCK", "SCENARIO_WRITE",
+    "SCENARIO_DROP", "JOURNAL_APPEND",
+)  # fmt: skip
+
 # KEYS[1] session hash {d data, a owner, p polls, v version, f "1" once finished}; ARGV[1] account.
 # The session (data, polls) if the account owns it, one more poll counted while it is pending.
 POLL = """
@@ -11,6 +16,15 @@ local found = redis.call('HMGET', KEYS[1], 'a', 'f', 'd', 'p')
 if found[1] ~= ARGV[1] then return false end
 if found[2] == '1' then return {found[3], found[4]} end
 return {found[3], redis.call('HINCRBY', KEYS[1], 'p', 1)}
+"""
+
+# KEYS[1] session hash, KEYS[2] page key; ARGV: data, owner, polls, finished ("1"/"0"), ttl ms,
+# signatureId. A new session, its page token pointing at it, both expiring together.
+SAVE_SESSION = """
+redis.call('HSET', KEYS[1], 'd', ARGV[1], 'a', ARGV[2], 'p', ARGV[3], 'v', '1', 'f', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[5])
+return 1
 """
 
 # KEYS[1] page key. The session (data, polls, version) the page token names, or nil.
@@ -105,11 +119,13 @@ redis.call('HINCRBY', KEYS[1], 'scen', 1)
 return dropped
 """
 
-# KEYS: journal id counter, requests stream, near-misses stream; ARGV: size, then (entry, miss
-# "1"/"0") pairs. Each entry goes to the capped stream(s) under the id <n>-0 (ids count up across
-# the fleet).
+# KEYS: journal id counter, requests stream, near-misses stream, control hash; ARGV: size,
+# generation, then (entry, miss "1"/"0") pairs. Nothing if the state was reset since that
+# generation; else each entry goes to the capped stream(s) under the id <n>-0 (ids count up
+# across the fleet).
 JOURNAL_APPEND = """
-for i = 2, #ARGV, 2 do
+if (redis.call('HGET', KEYS[4], 'gen') or '1') ~= ARGV[2] then return 0 end
+for i = 3, #ARGV, 2 do
   local id = redis.call('INCR', KEYS[1]) .. '-0'
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id, 'e', ARGV[i])
   if ARGV[i + 1] == '1' then redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id, 'e', ARGV[i]) end

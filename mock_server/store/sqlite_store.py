@@ -265,18 +265,21 @@ class SqliteStore:
         return dict(self.sql.all("SELECT caller, since_ms FROM callers WHERE scope = ?", (scope,)))
 
     # the request journal: one table; each list trimmed to its newest ``size`` every TRIM_EVERY rows
-    def journal_append(self, entries: list[tuple[bytes, bool]], size: int) -> None:
+    def journal_append(self, entries: list[tuple[bytes, bool]], size: int, generation: int) -> None:
         with self.sql.write() as db:
-            last = 0
-            for entry, miss in entries:
-                last = db.execute("INSERT INTO journal (miss, data) VALUES (?, ?) RETURNING id", (int(miss), entry))
-                last = last.fetchone()[0]
+            if db.execute("SELECT generation FROM control").fetchone()[0] != generation:
+                return  # answered before a reset: not in the new journal
+            db.executemany("INSERT INTO journal (miss, data) VALUES (?, ?)", [(int(m), e) for e, m in entries])
+            last = db.execute("SELECT last_insert_rowid()").fetchone()[0]
             if last // TRIM_EVERY != (last - len(entries)) // TRIM_EVERY:
                 db.execute("DELETE FROM journal WHERE miss = 0 AND id <= ?", (last - size,))
                 kept = db.execute("SELECT id FROM journal WHERE miss = 1 ORDER BY id DESC LIMIT 1 OFFSET ?", (size,))
                 oldest = kept.fetchone()
                 if oldest is not None:
                     db.execute("DELETE FROM journal WHERE miss = 1 AND id <= ?", (oldest[0],))
+
+    def generation_seen(self) -> int:
+        return self._generation
 
     def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
         where = "WHERE miss = 1 " if misses else ""

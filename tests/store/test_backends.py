@@ -248,12 +248,16 @@ def test_two_processes_never_lose_each_others_updates(twins: tuple[Store, Store]
 
 def test_the_fleets_journal_keeps_the_newest_of_each_list(twins: tuple[Store, Store]) -> None:
     one, two = (cast(JournalStore, s) for s in twins)
+    generation = cast(Store, one).control().generation
     for n in range(0, 200, 4):
         batch = [(f"e{m}".encode(), m % 3 == 0) for m in range(n, n + 4)]
-        (one if n % 8 else two).journal_append(batch, 50)
+        (one if n % 8 else two).journal_append(batch, 50, generation)
     kept = one.journal(50)
     assert [entry for _, entry in kept] == [f"e{n}".encode() for n in range(199, 149, -1)]
     assert [i for i, _ in kept] == sorted((i for i, _ in kept), reverse=True)  # ids count up across processes
     assert [entry for _, entry in two.journal(50, misses=True)] == [f"e{n}".encode() for n in range(198, 48, -3)]
     two.journal_clear()
     assert one.journal(50) == [] and one.journal(50, misses=True) == []
+    cast(Store, two).reset()
+    one.journal_append([(b"answered before the reset", False)], 50, generation)
+    assert one.journal(50) == []
