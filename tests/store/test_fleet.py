@@ -15,6 +15,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from mock_server.app import create_app
+from mock_server.server import ThreadedServer
+from mock_server.settings import Settings
+
 from ..helpers import GET_RESULT_PATH, access_token, complete, h5_session, signed_body
 from ..processes import MockProcess, RedisServer
 from ..tencent.signer import Signed, code_of
@@ -211,3 +215,12 @@ def test_the_journal_is_the_fleets(fleet: Fleet) -> None:
     assert fleet.one.get("/__admin/near-misses").json()["nearMisses"][0]["nearest"][0]["endpoint"] == "get_result"
     assert fleet.two.delete("/__admin/requests").json() == {"cleared": 3}
     assert fleet.one.get("/__admin/requests").json() == {"requests": [], "total": 0}
+
+
+def test_without_a_shared_state_two_processes_are_two_mocks(http: httpx.Client) -> None:
+    """What the tests above would catch: two memory processes know nothing of each other."""
+    app = create_app(Settings(port=0, seed=int(SEED)))
+    with ThreadedServer(app) as other, httpx.Client(base_url=other.url, timeout=10) as elsewhere:
+        token = access_token(http)
+        assert result(http, token, "0123456789abcdef")["code"] == "SIGNATURE_NOT_EXIST"
+        assert result(elsewhere, token, "0123456789abcdef")["code"] == "IAM_FAILED"
