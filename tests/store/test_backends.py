@@ -38,21 +38,20 @@ def session(signature_id: str, account: str = "default", created_ms: int = NOW) 
     return Session(signature_id, account, "h5", created_ms, created_ms + 3_600_000, f"page-{signature_id}", request)
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    """Opens a store of the backend (the same state each time, for shared backends); closes them after."""
+def openers(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Opens stores of ``kind`` (the same state each time, for shared backends); closes them after."""
     opened: list[Store] = []
     clock = MockClock(NOW)
-    if request.param == "redis":
+    if kind == "redis":
         server: RedisServer = request.getfixturevalue("redis_server")
         cleaner = RedisStore(server.url.replace("/0", "/1"), 3_600_000, clock)
         cleaner.reset()
         cleaner.close()
 
     def open_one() -> Store:
-        if request.param == "memory":
+        if kind == "memory":
             store: Store = MemoryStore(3_600_000)
-        elif request.param == "sqlite":
+        elif kind == "sqlite":
             store = SqliteStore(str(tmp_path / "state.db"), 3_600_000)
         else:
             store = RedisStore(request.getfixturevalue("redis_server").url.replace("/0", "/1"), 3_600_000, clock)
@@ -64,17 +63,16 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
         store.close()
 
 
-@pytest.fixture
-def store(opener: Opener) -> Store:
-    return opener()
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    yield from (opener() for opener in openers(request.param, request, tmp_path))
 
 
-@pytest.fixture
-def twins(opener: Opener, store: Store) -> tuple[Store, Store]:
-    """Two stores on one state, as two processes have (shared backends only)."""
-    if not store.shared:
-        pytest.skip("one process only")
-    return store, opener()
+@pytest.fixture(params=["sqlite", "redis"])
+def twins(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    """Two stores on one state, as two processes have (the shared backends)."""
+    for opener in openers(request.param, request, tmp_path):
+        yield opener(), opener()
 
 
 def test_a_token_answers_until_it_expires_and_is_gone_once_seen_expired(store: Store) -> None:
