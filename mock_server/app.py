@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.datastructures import State
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Message, Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
-from .admin.control import clock_routes, reset_routes
+from .admin.control import clock_routes, reset_routes, state_routes
 from .admin.dashboard import dashboard_routes
 from .admin.endpoint import ADMIN_PREFIX, bounded_body
 from .admin.safety import admin_guard, check_exposure
@@ -36,14 +40,18 @@ from .ids import IdFactory
 from .journal.admin import journal_routes
 from .journal.nearmiss import HostTypos, NearMisses
 from .journal.record import Journal, journal_middleware
+from .journal.shared import SharedJournal
 from .media import MediaLibrary, MediaLinks, link_key
 from .scenarios.admin import scenario_routes
 from .scenarios.book import ScenarioBook
 from .scenarios.engine import ScenarioEngine
 from .scenarios.faults import SEND_KEY
-from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files
+from .scenarios.loader import ScenarioContext, builtin_scenarios, load_scenario_files, parse_inline
 from .settings import Settings
-from .store import Store
+from .store import StateUnavailable, Store
+from .store.base import JournalStore
+from .store.fleet import UNAVAILABLE_STATUS, Fleet, send_unavailable, unavailable_body
+from .store.open import open_store
 from .tencent.api import TencentApi
 
 OWN_PREFIX = "/__mock/"  # the H5 page and media links: the mock's own, not the vendor's
@@ -51,9 +59,15 @@ OWN_PREFIX = "/__mock/"  # the H5 page and media links: the mock's own, not the 
 
 @dataclass
 class MockParts:
-    """The long-lived parts of one mock instance, reachable from ``app.state.mock``."""
+    """The long-lived parts of one mock instance, reachable from ``app.state.mock``.
+
+    ``resets`` act on the state every replica shares (run once, by whichever replica is asked);
+    ``local_resets`` on what this process keeps for itself (run by every replica: on a fleet,
+    when it sees the new generation).
+    """
 
     settings: Settings
+    store: Store
     catalog: Catalog
     contract: ContractSchemas
     ids: IdFactory
@@ -64,12 +78,11 @@ class MockParts:
     tencent: TencentApi
     gateway: Gateway
     resets: list[Callable[[], None]] = field(default_factory=list)
+    local_resets: list[Callable[[], None]] = field(default_factory=list)
     scenarios: ScenarioBook | None = None
-    journal: Journal | None = None
-
-    @property
-    def store(self) -> Store:
-        return self.advance.store
+    journal: Journal | SharedJournal | None = None
+    fleet: Fleet | None = None
+    scenario_seed: int = 0  # the seed of scenario draws: --seed, or the one the fleet agreed on
 
     @property
     def journey(self) -> Journey:
@@ -79,19 +92,36 @@ class MockParts:
     def callbacks(self) -> CallbackSender:
         return self.advance.callbacks
 
+    def describe_state(self) -> dict[str, Any]:
+        """Where the state lives and who this process is in it (``GET /__admin/state``)."""
+        control = self.store.control()
+        return {
+            "state": self.store.url,
+            "shared": self.store.shared,
+            "member": self.ids.stream,
+            "pid": os.getpid(),
+            "generation": control.generation,
+            "retentionMs": self.store.retention_ms,
+        }
+
     def reset(self) -> None:
-        """Back to the state of a fresh start (same seed, same fixtures)."""
-        for reset_one in self.resets:
+        """Back to the state of a fresh start (same seed, same fixtures), for the whole fleet."""
+        self.store.reset()
+        for reset_one in [*self.resets, *self.local_resets]:
             reset_one()
+        if self.fleet is not None:
+            self.fleet.seen(self.store.control())
 
 
 def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     check_exposure(settings)
-    parts = _parts(settings)
+    clock = MockClock(settings.clock_ms)
+    parts = _parts(settings, open_store(settings.state, settings.retention_ms, clock), clock)
     admin = [
         *clock_routes(parts.clock),
-        *reset_routes(parts.resets),
+        *reset_routes(parts.reset),
+        *state_routes(parts.describe_state),
         *parts.advance.admin_routes,
         *parts.tencent.admin_routes,
         *_scenarios_and_journal(parts),
@@ -104,16 +134,19 @@ def create_app(settings: Settings | None = None) -> MockApp:
 class MockApp:
     """The ASGI app. A vendor request goes straight to the gateway (no router or middleware in front
     of it: that is the hot path); ``/__admin`` to the control plane behind the admin token; the
-    mock's own pages and media (``/__mock/``) to a small Starlette app, journaled."""
+    mock's own pages and media (``/__mock/``) to a small Starlette app, journaled. On a shared
+    state, each request first follows the fleet (``store.fleet``); a state that cannot be reached
+    answers 503."""
 
     def __init__(self, parts: MockParts, admin: list[BaseRoute], pages: list[BaseRoute]) -> None:
         self.state = State({"mock": parts})
         self.gateway = parts.gateway
-        handlers = {404: _admin_not_found, 405: _admin_not_found}
+        self.fleet = parts.fleet
+        handlers = {404: _admin_not_found, 405: _admin_not_found, StateUnavailable: _unavailable}
         control = Starlette(routes=[Mount(ADMIN_PREFIX, routes=admin)], exception_handlers=handlers)
         self.admin = admin_guard(bounded_body(control), parts.settings.admin_token)
         assert all(getattr(route, "path", OWN_PREFIX).startswith(OWN_PREFIX) for route in pages)
-        own = Starlette(routes=pages, exception_handlers={405: _admin_not_found})
+        own = Starlette(routes=pages, exception_handlers={405: _admin_not_found, StateUnavailable: _unavailable})
         own.router.default = self.gateway  # /__mock/<anything else> is a vendor 404, as before
         assert parts.journal is not None
         self.pages = journal_middleware(bounded_body(own), parts.journal)
@@ -121,19 +154,37 @@ class MockApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             scope[SEND_KEY] = send  # a connection_reset fault reaches uvicorn's transport through it
-            path: str = scope["path"]
-            if not path.startswith("/__"):
-                await self.gateway(scope, receive, send)
-            elif path.startswith(OWN_PREFIX):
-                await self.pages(scope, receive, send)
-            elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-                await self.admin(scope, receive, send)
+            if self.fleet is None:
+                await self.dispatch(scope, receive, send)
             else:
-                await self.gateway(scope, receive, send)
+                await self.shared(scope, receive, send)
         elif scope["type"] == "websocket":
             await self.as_http(scope, send)
         elif scope["type"] == "lifespan":
             await _lifespan(receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if not path.startswith("/__"):
+            await self.gateway(scope, receive, send)
+        elif path.startswith(OWN_PREFIX):
+            await self.pages(scope, receive, send)
+        elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            await self.admin(scope, receive, send)
+        else:
+            await self.gateway(scope, receive, send)
+
+    async def shared(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Follow the fleet (clock, scenarios, resets), then answer; 503 if the state is unreachable.
+
+        The state is read before an answer starts (the admin and page apps answer 503 themselves),
+        so a StateUnavailable that gets here has sent nothing yet."""
+        assert self.fleet is not None
+        try:
+            self.fleet.sync()
+            await self.dispatch(scope, receive, send)
+        except StateUnavailable as exc:
+            await send_unavailable(send, exc)
 
     async def as_http(self, scope: Scope, send: Send) -> None:
         """A WebSocket upgrade is answered as the plain HTTP request it also is (an HTTP/1.1 server
@@ -165,18 +216,19 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def _parts(settings: Settings) -> MockParts:
-    """The foundation (catalog, schemas, clock, accounts, media), both APIs, and the gateway."""
+def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
+    """The foundation (state, catalog, schemas, clock, accounts, media), both APIs, and the gateway."""
     catalog = load_catalog(schemas_dir())
     contract = load_contract(catalog, schemas_dir())
-    ids, clock = IdFactory(settings.seed), MockClock(settings.clock_ms)
+    ids = IdFactory(settings.seed)
+    scenario_seed = _join(store, ids, clock, settings.seed, clock.start_offset())
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     library = MediaLibrary(fixtures_dir() / "media")
     media = MediaLinks(library, clock, link_key(settings.seed, settings.link_secret))
     outcomes = _outcomes(catalog, accounts, settings)
-    advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media)
-    tencent = TencentApi(catalog, accounts, clock, media, settings.public_url)
-    rate_limits = EndpointRateLimits(clock)
+    advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media, store)
+    tencent = TencentApi(catalog, accounts, store, clock, media, settings.public_url)
+    rate_limits = EndpointRateLimits(clock, store)
     gateway = Gateway(
         catalog,
         contract,
@@ -188,10 +240,27 @@ def _parts(settings: Settings) -> MockParts:
         max_body_bytes=settings.max_body_bytes,
         now_ms=clock.now_ms,
     )
-    parts = MockParts(settings, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
-    parts.resets += [lambda: ids.reseed(settings.seed), clock.reset, media.reset, *advance.resets]
-    parts.resets += [tencent.reset, rate_limits.reset]
+    parts = MockParts(settings, store, catalog, contract, ids, clock, accounts, media, advance, tencent, gateway)
+    parts.scenario_seed = scenario_seed
+    parts.resets += [clock.reset]
+    parts.local_resets += [lambda: ids.reseed(settings.seed), media.reset, *advance.local_resets]
     return parts
+
+
+def _join(store: Store, ids: IdFactory, clock: MockClock, seed: int | None, offset: int) -> int:
+    """Take this process's place in the state: its own id stream, the fleet's clock (``offset``
+    if it has none yet); the seed of scenario draws (``seed``, else the one the fleet agreed on)."""
+    stream, agreed = store.join(seed if seed is not None else random.SystemRandom().getrandbits(32))
+    ids.join_stream(stream)
+    clock.adopt(store.set_clock_offset(offset, keep_existing=True))
+    clock.on_move = store.set_clock_offset
+    return seed if seed is not None else agreed
+
+
+def _rejoin(parts: MockParts) -> None:
+    """The shared state was found empty (a Redis that restarted without its data): join it again,
+    with a new id stream and this replica's clock."""
+    _join(parts.store, parts.ids, parts.clock, parts.scenario_seed, parts.clock.offset)
 
 
 def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
@@ -204,13 +273,28 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     ctx = ScenarioContext.build(catalog, parts.contract, load_examples(fixtures_dir() / "examples"))
     scenarios = builtin_scenarios(ctx)
     scenarios.update(load_scenario_files([fixtures_dir(), *settings.fixtures], schemas_dir(), ctx))
-    book = parts.scenarios = ScenarioBook(scenarios, clock, settings.seed, settings.scenarios)
-    journal = parts.journal = Journal(settings.journal_size, clock, HostTypos(catalog.hosts))
+    parse = functools.partial(parse_inline, schemas=schemas_dir(), ctx=ctx)
+    book = ScenarioBook(scenarios, clock, parts.store, parts.scenario_seed, settings.scenarios, parse)
+    parts.scenarios = book
+    book.open()
+    typos = HostTypos(catalog.hosts)
+    if parts.store.shared:  # a fleet: every replica's requests in the shared state
+        shared = cast(JournalStore, parts.store)
+        journal: Journal | SharedJournal = SharedJournal(shared, settings.journal_size, clock, typos)
+    else:
+        journal = Journal(settings.journal_size, clock, typos)
+    parts.journal = journal
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
     parts.gateway.interceptors.append(engine)
     parts.gateway.recorder = journal.record
-    parts.gateway.checks.insert(0, limits := AccountRateLimits(parts.accounts, clock))
-    parts.resets += [journal.clear, book.reset, limits.reset]
+    parts.gateway.checks.insert(0, AccountRateLimits(parts.accounts, clock, parts.store))
+    parts.resets += [journal.clear, book.reset]
+    parts.local_resets += [book.forget_callers]
+    if parts.store.shared:
+        fleet = parts.fleet = Fleet(parts.store, clock)
+        fleet.on_generation += [*parts.local_resets, book.reload]
+        fleet.on_scenarios.append(book.reload)
+        fleet.on_fresh += [functools.partial(_rejoin, parts), book.reset]
     return [
         *scenario_routes(book, schemas_dir(), ctx),
         *journal_routes(journal, NearMisses(catalog.routes())),
@@ -232,3 +316,8 @@ def _outcomes(catalog: Catalog, accounts: Accounts, settings: Settings) -> Outco
 async def _admin_not_found(request: Request, exc: Exception) -> JSONResponse:
     status = getattr(exc, "status_code", 404)
     return JSONResponse({"error": f"no admin route {request.method} {request.url.path}"}, status_code=status)
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StateUnavailable)
+    return Response(unavailable_body(exc), status_code=UNAVAILABLE_STATUS, media_type="application/json")

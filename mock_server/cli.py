@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +53,33 @@ def _serve_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
         (("--header-timeout",), _seconds("a connection must send a complete request head within", 10.0)),
         (("--body-timeout",), _seconds("then its body within", 30.0)),
         (("--keep-alive-timeout",), _seconds("an idle keep-alive connection is closed after", 5.0)),
+        (
+            ("--state",),
+            {
+                "default": os.environ.get("LIVENESS_MOCK_STATE", "memory"),
+                "metavar": "URL",
+                "help": "where the state lives: memory (default), sqlite:///path/state.db (one machine, several"
+                " processes), redis://host:port/db (many machines); default $LIVENESS_MOCK_STATE",
+            },
+        ),
+        (
+            ("--workers",),
+            {
+                "type": _positive,
+                "default": 1,
+                "metavar": "N",
+                "help": "processes serving the port (needs a shared --state)",
+            },
+        ),
+        (
+            ("--retention",),
+            {
+                "type": _positive,
+                "default": 7 * 24 * 3600,
+                "metavar": "SECONDS",
+                "help": "how long finished sessions, SDK records and expired SdkTokens are kept (default 7 days)",
+            },
+        ),
         (
             ("--admin-token",),
             {
@@ -115,21 +144,49 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import base_url, bind, uvicorn_config
 
     settings = _settings(args)
+    if settings.workers > 1 and settings.state == "memory":
+        print(
+            f"liveness-mock: --workers {settings.workers} needs a shared --state (sqlite:///path/state.db or"
+            " redis://host:port/db): in memory each worker would have its own tokens and sessions",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        app = create_app(settings)
-    except (ValueError, LookupError, RuntimeError) as exc:  # a bad fixture, an unknown scenario, an unsafe bind
+        app = create_app(settings)  # with workers, a check: each worker builds its own
+    except (
+        ValueError,
+        LookupError,
+        RuntimeError,
+    ) as exc:  # a bad fixture or state, an unknown scenario, an unsafe bind
         print(f"liveness-mock: {exc}", file=sys.stderr)
         return 2
     config = uvicorn_config(app, settings)
     sock = bind(config)
     print(f"liveness-mock {__version__} serving on {base_url(sock)} (Ctrl-C to stop)", flush=True)
-    # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
-    # quiet so a requested stop ends with status 0 rather than a traceback or -15.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: None)
-    uvicorn.Server(config).run(sockets=[sock])
+    if settings.workers > 1:
+        app.state.mock.store.close()
+        _run_workers(settings, sock)
+    else:
+        # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
+        # quiet so a requested stop ends with status 0 rather than a traceback or -15.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: None)
+        uvicorn.Server(config).run(sockets=[sock])
     print("liveness-mock stopped", flush=True)
     return 0
+
+
+def _run_workers(settings: Settings, sock: socket.socket) -> None:
+    """``settings.workers`` processes serving ``sock``, each building its own app (uvicorn spawns
+    them and starts a new one when one dies); until SIGINT or SIGTERM."""
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    from .app import create_app
+    from .server import uvicorn_config
+
+    factory = functools.partial(create_app, settings)
+    config = uvicorn_config(factory, settings, factory=True, workers=settings.workers)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -150,6 +207,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         header_timeout_s=args.header_timeout,
         body_timeout_s=args.body_timeout,
         keep_alive_s=args.keep_alive_timeout,
+        state=args.state,
+        workers=args.workers,
+        retention_ms=args.retention * 1000,
     )
 
 

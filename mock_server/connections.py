@@ -3,8 +3,8 @@
 uvicorn closes a connection only when it stays silent for ``timeout_keep_alive`` after a
 response, and any byte received disarms that timer: a connection that never sends a byte, sends
 its head one byte at a time (slowloris) or never finishes its body is held forever (uvicorn has no
-header-read timeout, and ASGI middleware runs only once a head is parsed). ``with_deadlines``
-wraps uvicorn's protocol class: once a connection may send a request, its head must be complete
+header-read timeout, and ASGI middleware runs only once a head is parsed). ``DeadlineMixin``
+extends uvicorn's protocol class: once a connection may send a request, its head must be complete
 within ``head_s``, then its body within ``body_s``, else the connection is closed. One timer per
 request, looked at when it fires: no work per byte received.
 
@@ -19,6 +19,8 @@ import json
 import logging
 import secrets
 from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger("mock_server")
 
@@ -36,61 +38,92 @@ def bad_request_body() -> bytes:
     return json.dumps(envelope, separators=(",", ":")).encode()
 
 
-def with_deadlines(base: type[Any], head_s: float, body_s: float) -> type[asyncio.Protocol]:
-    """``base`` (uvicorn's h11 or httptools protocol) with request deadlines and a JSON 400."""
+class DeadlineMixin:
+    """Request deadlines and a JSON 400 over one of uvicorn's HTTP protocol classes. The deadlines
+    are the config's ``mock_deadlines`` (head, body seconds): a class defined at module level and
+    settings on the config, so ``--workers`` can pickle both into its processes."""
 
-    class DeadlineProtocol(base):  # type: ignore[misc]
-        _deadline: asyncio.TimerHandle | None = None
-        _body_cycle: object = None
+    _deadline: asyncio.TimerHandle | None = None
+    _body_cycle: object = None
+    config: Any
+    transport: Any
+    loop: asyncio.AbstractEventLoop
+    cycle: Any
+    client: tuple[str, int] | None
+    server_state: Any
 
-        def connection_made(self, transport: asyncio.Transport) -> None:
-            super().connection_made(transport)
-            self._arm(head_s)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm(self._deadlines()[0])
 
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._arm(head_s)
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if not self.transport.is_closing():
+            self._arm(self._deadlines()[0])
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
 
-        def send_400_response(self, msg: str) -> None:
-            body = bad_request_body()
-            head = [b"HTTP/1.1 400 Bad Request\r\n"]
-            head += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
-            head += [b"content-type: application/json\r\n", b"content-length: %d\r\n" % len(body)]
-            self.transport.write(b"".join([*head, b"connection: close\r\n\r\n", body]))
-            self.transport.close()
+    def send_400_response(self, msg: str) -> None:
+        body = bad_request_body()
+        head = [b"HTTP/1.1 400 Bad Request\r\n"]
+        head += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
+        head += [b"content-type: application/json\r\n", b"content-length: %d\r\n" % len(body)]
+        self.transport.write(b"".join([*head, b"connection: close\r\n\r\n", body]))
+        self.transport.close()
 
-        def _arm(self, seconds: float) -> None:
-            self._disarm()
-            self._deadline = self.loop.call_later(seconds, self._expire)
+    def _deadlines(self) -> tuple[float, float]:
+        return getattr(self.config, "mock_deadlines", DEFAULT_DEADLINES)
 
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, self._expire)
 
-        def _expire(self) -> None:
-            """Close the connection if it is still the client's turn; the app's turn has no deadline."""
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
             self._deadline = None
-            if self.transport.is_closing() or self.transport.get_protocol() is not self:
-                return  # closed, or upgraded to a WebSocket protocol that owns the transport now
-            cycle = self.cycle
-            if cycle is not None and not cycle.response_complete:
-                if not cycle.more_body:
-                    return  # the request is in; on_response_complete arms the next deadline
-                if self._body_cycle is not cycle:
-                    self._body_cycle = cycle  # the head came in time: the body gets its own window
-                    self._arm(body_s)
-                    return
-            log.info("closed a connection from %s: no complete request in time", _peer(self.client))
-            self.transport.close()
 
-    DeadlineProtocol.__name__ = DeadlineProtocol.__qualname__ = f"Deadline{base.__name__}"
-    return DeadlineProtocol
+    def _expire(self) -> None:
+        """Close the connection if it is still the client's turn; the app's turn has no deadline."""
+        self._deadline = None
+        if self.transport.is_closing() or self.transport.get_protocol() is not self:
+            return  # closed, or upgraded to a WebSocket protocol that owns the transport now
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            if not cycle.more_body:
+                return  # the request is in; on_response_complete arms the next deadline
+            if self._body_cycle is not cycle:
+                self._body_cycle = cycle  # the head came in time: the body gets its own window
+                self._arm(self._deadlines()[1])
+                return
+        log.info("closed a connection from %s: no complete request in time", _peer(self.client))
+        self.transport.close()
+
+
+DEFAULT_DEADLINES = (10.0, 30.0)
+
+
+class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
+    """uvicorn's h11 protocol with the mock's deadlines."""
+
+
+try:  # httptools is optional: uvicorn falls back to h11 without it
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover
+    HTTPTOOLS: type[asyncio.Protocol] | None = None
+else:
+
+    class DeadlineHttpToolsProtocol(DeadlineMixin, HttpToolsProtocol):
+        """uvicorn's httptools protocol with the mock's deadlines."""
+
+    HTTPTOOLS = DeadlineHttpToolsProtocol
+
+
+def deadline_protocol() -> type[asyncio.Protocol]:
+    """The httptools protocol when httptools is installed (as uvicorn's "auto" picks), else h11."""
+    return HTTPTOOLS or DeadlineH11Protocol
 
 
 def _peer(client: tuple[str, int] | None) -> str:

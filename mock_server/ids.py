@@ -7,15 +7,31 @@ import secrets
 
 
 class IdFactory:
-    """transactionIds, signatureIds and livenessIds follow ``seed``; tokens never do."""
+    """transactionIds, signatureIds and livenessIds follow ``seed``; tokens never do.
 
-    def __init__(self, seed: int | None = None) -> None:
+    ``stream`` tells the processes of a fleet apart: each draws its own sequence from the same
+    seed, so two replicas never hand out the same signatureId. Stream 0 (the only process, or
+    the first to join a fresh shared state) replays exactly what ``seed`` alone gives.
+    """
+
+    def __init__(self, seed: int | None = None, stream: int = 0) -> None:
         self.seed = seed
-        self._rng = random.Random(seed)
+        self.stream = stream
+        self._rng = random.Random(self._stream_seed())
 
     def reseed(self, seed: int | None) -> None:
         self.seed = seed
-        self._rng.seed(seed)
+        self._rng.seed(self._stream_seed())
+
+    def join_stream(self, stream: int) -> None:
+        """Draw stream ``stream`` of the seed from its start."""
+        self.stream = stream
+        self._rng.seed(self._stream_seed())
+
+    def _stream_seed(self) -> int | str | None:
+        if self.seed is None or self.stream == 0:
+            return self.seed
+        return f"{self.seed}/{self.stream}"
 
     def hex16(self) -> str:
         """16 lowercase hex digits, the vendor's transactionId and signatureId shape."""

@@ -5,17 +5,17 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from .connections import quiet_denied_handshakes, with_deadlines
+from .connections import deadline_protocol, quiet_denied_handshakes
 from .settings import Settings
 
 
-def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp | Callable[[], ASGIApp], settings: Settings, **overrides: Any) -> uvicorn.Config:
     """uvicorn's options for the mock: quiet, no Server header, and deadlines for slow clients."""
     options: dict[str, Any] = {
         "host": settings.host,
@@ -26,11 +26,13 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **overrides: Any) -> uvicor
         "server_header": False,
         "timeout_graceful_shutdown": 3,
         "timeout_keep_alive": settings.keep_alive_s,
-        "http": with_deadlines(AutoHTTPProtocol, settings.header_timeout_s, settings.body_timeout_s),
+        "http": deadline_protocol(),
     }
     options.update(overrides)
     quiet_denied_handshakes()
-    return uvicorn.Config(app, **options)
+    config = uvicorn.Config(app, **options)
+    config.mock_deadlines = (settings.header_timeout_s, settings.body_timeout_s)  # type: ignore[attr-defined]
+    return config
 
 
 def bind(config: uvicorn.Config) -> socket.socket:

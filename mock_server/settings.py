@@ -29,7 +29,10 @@ class Settings:
     callback_hosts: hosts besides loopback that IDVS callbacks may be sent to.
     header_timeout_s/body_timeout_s: a connection that has not sent a complete request head (or
     then its body) in that many seconds is closed (slowloris); keep_alive_s: an idle keep-alive
-    connection is closed after that many seconds.
+    connection is closed after that many seconds. state: where the state lives (``memory``,
+    ``sqlite:///path``, ``redis://host:port/db``); workers: processes
+    serving the port (more than one needs a shared state); retention_ms: how long finished
+    sessions, SDK records and expired SdkTokens are kept.
     """
 
     host: str = "127.0.0.1"
@@ -54,6 +57,10 @@ class Settings:
     # The key of the media links' HMAC (never printed): processes with the same secret (or the
     # same seed) accept each other's links; without either, a random key per instance.
     link_secret: str | None = field(default=None, repr=False)
+    # Shared state (issue 12)
+    state: str = field(default="memory", repr=False)  # a Redis URL may carry a password
+    workers: int = 1
+    retention_ms: int = 7 * 24 * 3600 * 1000
 
     @property
     def is_loopback(self) -> bool:

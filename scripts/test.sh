@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs (Debian's chromium for the browser tests, Node.js and
-# Tencent's Node SDKs pinned in tests/tencent/node, a .venv with the project and its test extras),
-# then run it. Extra arguments go to pytest.
+# Install everything the test suite needs (Debian's chromium for the browser tests, redis-server
+# and haproxy for the shared-state and deployment tests, Node.js and Tencent's Node SDKs pinned in
+# tests/tencent/node, a .venv with the project and its test extras), then run it. Extra arguments
+# go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed=""
   [ "$(id -u)" = 0 ] || sudo_if_needed="sudo"
   $sudo_if_needed apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq chromium >/dev/null
+  # the tests start their own redis-server and haproxy on free loopback ports (a system service is left alone)
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if ! command -v npm >/dev/null 2>&1; then  # Node.js: Tencent's Node SDKs are clients in tests/tencent
   sudo_if_needed=""

@@ -20,7 +20,7 @@ from mock_server.settings import Settings
 
 from .helpers import access_token
 
-pytest_plugins = ["pytester", "tests.chromium"]  # pytest inside pytest (tests/plugin); headless Chromium
+pytest_plugins = ["pytester", "tests.chromium", "tests.redis_server"]  # pytest in pytest; Chromium; redis-server
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DOCS = ROOT / "docs" / "vendor"

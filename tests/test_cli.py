@@ -162,3 +162,19 @@ def test_routes_into_a_pipe_closed_early_ends_quietly() -> None:
         assert process.wait(timeout=30) == 0
         assert process.stderr is not None and process.stderr.read() == b""
     assert b"http://127.0.0.1:8080/@api/" in first
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--workers", "2"], "--workers 2 needs a shared --state"),
+        (["--state", "postgres://db/x"], "use one of memory, sqlite:///path/state.db, redis://host:port/db"),
+        (["--state", "sqlite://"], "write sqlite:///absolute/path/state.db"),
+        (["--state", "sqlite:///dev/null/state.db"], "cannot open the state file /dev/null/state.db"),
+        (["--state", "redis://:secret@127.0.0.1:1/0"], "cannot reach the state redis://:***@127.0.0.1:1/0"),
+    ],
+)
+def test_serve_refuses_a_state_it_cannot_use(options: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "0", *options]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "secret" not in err and "Traceback" not in err

@@ -1,8 +1,10 @@
-"""``/__admin/clock`` and ``/__admin/reset``: the mock clock every expiry reads, and a fresh start."""
+"""``/__admin/clock``, ``/__admin/reset`` and ``/__admin/state``: the mock clock every expiry reads,
+a fresh start, and where the state lives."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
@@ -32,10 +34,19 @@ def clock_routes(clock: MockClock) -> list[BaseRoute]:
     ]
 
 
-def reset_routes(resets: list[Callable[[], None]]) -> list[BaseRoute]:
+def reset_routes(reset_all: Callable[[], None]) -> list[BaseRoute]:
     async def reset(request: Request) -> dict[str, bool]:
-        for reset_one in resets:
-            reset_one()
+        reset_all()
         return {"reset": True}
 
     return [Route("/reset", admin_endpoint(reset), methods=["POST"])]
+
+
+def state_routes(describe: Callable[[], dict[str, Any]]) -> list[BaseRoute]:
+    """``GET /__admin/state``: where the state lives and which replica answers (on a fleet, each
+    process has its own member number)."""
+
+    async def state(request: Request) -> dict[str, Any]:
+        return describe()
+
+    return [Route("/state", admin_endpoint(state), methods=["GET"])]

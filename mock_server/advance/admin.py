@@ -33,17 +33,14 @@ class SessionAdmin:
         ]
 
     async def list(self, request: Request) -> dict[str, Any]:
-        sessions = list(self.store.sessions())
-        for session in sessions:
-            self.journey.progress(session)
+        sessions = [self.journey.progressed(s) for s in self.store.sessions()]
         return {"sessions": [self.view(s, request) for s in sessions]}
 
     async def one(self, request: Request) -> Any:
         session = self.store.session(request.path_params["signature_id"])
         if session is None:
             return JSONResponse({"error": "no such signatureId"}, status_code=404)
-        self.journey.progress(session)
-        return self.view(session, request)
+        return self.view(self.journey.progressed(session), request)
 
     async def complete(self, request: Request) -> Any:
         session = self.store.session(request.path_params["signature_id"])
@@ -51,9 +48,9 @@ class SessionAdmin:
             return JSONResponse({"error": "no such signatureId"}, status_code=404)
         outcome = self._outcome(await json_object(request))
         try:
-            self.journey.complete(session, outcome)
+            session = self.journey.complete(session, outcome)
         except SessionError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=409)
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
         return self.view(session, request)
 
     async def create_liveness(self, request: Request) -> dict[str, str]:
@@ -64,9 +61,11 @@ class SessionAdmin:
             raise AdminError(f"no account named {body.get('account')!r}")
         if not isinstance(body.get("video", True), bool):
             raise AdminError("video must be true or false")
-        result = self.journey.outcomes.draw(outcome, self.clock.now_ms(), bool(body.get("video", True)))
-        record = LivenessRecord(self.ids.uuid(), account.name, result)
+        now = self.clock.now_ms()
+        result = self.journey.outcomes.draw(outcome, now, bool(body.get("video", True)))
+        record = LivenessRecord(self.ids.uuid(), account.name, result, now)
         self.store.save_liveness(record)
+        self.store.housekeep(now)
         return {"livenessId": record.liveness_id}
 
     def _outcome(self, body: dict[str, Any]) -> str:

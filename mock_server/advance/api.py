@@ -17,7 +17,7 @@ from ..gateway.call import Action, Guard
 from ..ids import IdFactory
 from ..media import MediaLibrary, MediaLinks
 from ..settings import Settings
-from ..store import MemoryStore
+from ..store import Store
 from .admin import SessionAdmin
 from .auth import Authenticator
 from .billing import Billing
@@ -43,8 +43,9 @@ class AdvanceApi:
         outcomes: Outcomes,
         library: MediaLibrary,
         media: MediaLinks,
+        store: Store,
     ) -> None:
-        self.store = MemoryStore()
+        self.store = store
         self.billing = Billing(self.store)
         auth = Authenticator(accounts, self.store, clock, ids)
         fields = {eid: frozenset(contract.requests[eid].get("properties", {})) for eid in SESSION_ENDPOINTS}
@@ -68,4 +69,4 @@ class AdvanceApi:
         self.admin_routes: list[BaseRoute] = SessionAdmin(self.journey, self.store, clock, ids, accounts).routes()
         languages = load_languages(fixtures_dir() / "h5_languages.yaml", schemas_dir())
         self.page_routes: list[BaseRoute] = H5Page(self.journey, self.store, clock, languages).routes()
-        self.resets: list[Callable[[], None]] = [outcomes.reseed, self.store.reset]
+        self.local_resets: list[Callable[[], None]] = [outcomes.reseed]  # the store is reset by its owner

@@ -88,8 +88,7 @@ class CallbackSender:
             return
         refusal, target = self._check(url)
         if refusal or target is None:
-            session.callback = {"url": url, "status": "refused", "detail": refusal}
-            self.store.save_session(session)
+            self._record(session, {"url": url, "status": "refused", "detail": refusal})
             return
         task = asyncio.get_running_loop().create_task(self._deliver(session, url, target, callback_payload(session)))
         self._tasks.add(task)
@@ -124,10 +123,14 @@ class CallbackSender:
 
     def _record(self, sent: Session, record: dict[str, Any]) -> None:
         """Note the delivery on the session as it is now: not if it was reset or evicted meanwhile."""
-        current = self.store.session(sent.signature_id)
-        if current is not None and current.page_token == sent.page_token:
+
+        def note(current: Session) -> bool:
+            if current.page_token != sent.page_token:
+                return False
             current.callback = record
-            self.store.save_session(current)
+            return True
+
+        self.store.change_session(sent.signature_id, note)
 
     async def drain(self) -> None:
         """Wait for callbacks in flight (tests, shutdown)."""

@@ -81,7 +81,7 @@ class H5Page:
             return JSONResponse({"error": "this liveness link is not valid"}, status_code=404)
         try:
             outcome = (await json_object(request)).get("outcome")
-            self.journey.complete(session, str(outcome))
+            session = self.journey.complete(session, str(outcome))
         except AdminError as exc:
             return JSONResponse({"error": str(exc)}, status_code=exc.status)
         except SessionError as exc:
@@ -90,10 +90,12 @@ class H5Page:
 
     async def abandon(self, request: Request) -> Response:
         session = self.store.session_by_page(request.path_params["token"])
-        if session is None or session.status != "pending":
-            return JSONResponse({"error": "nothing to abandon"}, status_code=409)
-        session.status = "abandoned"
-        self.store.save_session(session)
+        try:
+            if session is None:
+                raise SessionError("nothing to abandon")
+            self.journey.abandon(session)
+        except SessionError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=409)
         return JSONResponse({"status": "abandoned"})
 
     def _render(self, session: Session, path: str) -> str:

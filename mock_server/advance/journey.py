@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
 from ..accounts import Account, Accounts
 from ..clock import MockClock
 from ..contract.outcome import ApiError, Outcome
@@ -20,6 +22,7 @@ from ..gateway.call import Call
 from ..ids import IdFactory
 from ..media import HasScope, MediaLinks, public_base_url
 from ..store import Session, Store
+from ..store.base import PipelinedPolls
 from .billing import Billing
 from .outcomes import Outcomes
 
@@ -74,56 +77,116 @@ class Journey:
 
     def clear_data(self, call: Call) -> Outcome:
         """PII clear-data: every image, video and result of the signatureId goes; idempotent."""
-        session = self.store.session(call.params["signatureId"])
-        if session is not None and _owned(session.account, call):
-            session.result, session.status = None, "cleared"
-            self.media.revoke(session.signature_id)
-            self.store.save_session(session)
+        signature_id = call.params["signatureId"]
+        now = self.clock.now_ms()
+        owned = [False]
+
+        def clear(session: Session) -> bool:
+            owned[0] = _owned(session.account, call)
+            if owned[0]:
+                session.result, session.status, session.finished_ms = None, "cleared", now
+            return owned[0]
+
+        self.store.change_session(signature_id, clear)
+        if owned[0]:
+            self.media.revoke(signature_id)
         return Outcome("SUCCESS")
 
     def session_for(self, call: Call, signature_id: str, *, poll: bool) -> Session | None:
         """The caller's session (None if unknown or another account's), progressed to now."""
-        session = self.store.session(signature_id)
-        if session is None or not _owned(session.account, call):
+        if call.account is None:
             return None
-        if poll:
-            session.polls += 1
-        self.progress(session)
-        self.store.save_session(session)
-        return session
+        owner = call.account.name
+        session = self.store.poll_session(signature_id, owner) if poll else self.store.session(signature_id)
+        return self._owned_progressed(session, owner)
 
-    def progress(self, session: Session) -> None:
-        """Complete a session whose progression is due."""
+    async def polled(self, store: PipelinedPolls, call: Call, signature_id: str) -> Session | None:
+        """``session_for(poll=True)`` through a store that pipelines the polls of concurrent requests."""
+        if call.account is None:
+            return None
+        owner = call.account.name
+        return self._owned_progressed(await store.poll_session_async(signature_id, owner), owner)
+
+    def _owned_progressed(self, session: Session | None, owner: str) -> Session | None:
+        if session is None or session.account != owner:
+            return None
+        return self.progressed(session)
+
+    def progressed(self, session: Session) -> Session:
+        """The session, completed first if its progression is due."""
+        if not self._due(session):
+            return session
+        finished = [False]
+
+        def finish_if_due(current: Session) -> bool:
+            finished[0] = self._due(current)
+            if finished[0]:
+                assert current.auto_outcome is not None
+                self._finish(current, current.auto_outcome)
+            return finished[0]
+
+        current = self.store.change_session(session.signature_id, finish_if_due)
+        if current is None:
+            return session
+        if finished[0]:
+            self._completed(current)
+        return current
+
+    def _due(self, session: Session) -> bool:
+        """Whether a session's progression completes it now."""
         if session.status != "pending" or session.auto_outcome is None:
-            return
+            return False
         now = self.clock.now_ms()
         due_by_polls = session.auto_after_polls is not None and session.polls > session.auto_after_polls
         due_by_time = session.auto_at_ms is not None and now >= session.auto_at_ms
         # a user finishes on the page, so only while it is valid: at the due time, or at the poll
         due_at = session.auto_at_ms if due_by_time and session.auto_at_ms is not None else now
-        finished_in_time = not session.page_expired(due_at)
-        if (due_by_polls or due_by_time) and finished_in_time:
-            self.finish(session, session.auto_outcome)
+        return (due_by_polls or due_by_time) and not session.page_expired(due_at)
 
     def complete(self, session: Session, outcome: str) -> Session:
         """A person (the H5 page) or a test (the admin API) finishes the liveness check."""
         if outcome not in self.outcomes:
             raise SessionError(f"outcome must be one of: {', '.join(self.outcomes)}", status=400)
-        if session.status != "pending":
-            raise SessionError(f"session {session.signature_id} is {session.status}")
-        if session.page_expired(self.clock.now_ms()):
-            raise SessionError(f"session {session.signature_id} expired")
-        return self.finish(session, outcome)
 
-    def finish(self, session: Session, outcome: str) -> Session:
+        def finish(current: Session) -> bool:
+            if current.status != "pending":
+                raise SessionError(f"session {current.signature_id} is {current.status}")
+            if current.page_expired(self.clock.now_ms()):
+                raise SessionError(f"session {current.signature_id} expired")
+            self._finish(current, outcome)
+            return True
+
+        current = self.store.change_session(session.signature_id, finish)
+        if current is None:
+            raise SessionError(f"session {session.signature_id} is gone", status=404)
+        self._completed(current)
+        return current
+
+    def abandon(self, session: Session) -> Session:
+        """The person left the H5 page without finishing."""
+        now = self.clock.now_ms()
+
+        def leave(current: Session) -> bool:
+            if current.status != "pending":
+                raise SessionError("nothing to abandon")
+            current.status, current.finished_ms = "abandoned", now
+            return True
+
+        current = self.store.change_session(session.signature_id, leave)
+        if current is None:
+            raise SessionError("nothing to abandon")
+        return current
+
+    def _finish(self, session: Session, outcome: str) -> None:
         account = self.accounts.by_name(session.account)
         video = account.video_recording if account else False
-        session.result = self.outcomes.draw(outcome, self.clock.now_ms(), video)
-        session.status = "completed"
-        self.store.save_session(session)
+        now = self.clock.now_ms()
+        session.result = self.outcomes.draw(outcome, now, video)
+        session.status, session.finished_ms = "completed", now
+
+    def _completed(self, session: Session) -> None:
         for listener in self.on_complete:
             listener(session)
-        return session
 
     def _open(self, call: Call, kind: str) -> Session:
         account = _account(call)
@@ -131,6 +194,7 @@ class Journey:
         if account.countries is not None and region not in account.countries:
             raise ApiError("IAM_FAILED", "country")
         now = self.clock.now_ms()
+        request = {k: v for k, v in call.params.items() if k in self.fields[call.endpoint.id]}
         session = Session(
             signature_id=self.ids.hex16(),
             account=account.name,
@@ -138,18 +202,18 @@ class Journey:
             created_ms=now,
             expires_ms=now + PAGE_LIFETIME_MS,
             page_token=self.ids.secret(24),
-            request={k: v for k, v in call.params.items() if k in self.fields[call.endpoint.id]},
+            request_json=orjson.dumps(request).decode(),
         )
-        self._plan_progression(session, account)
+        self._plan_progression(session, account, request)
         self.store.save_session(session)
         self.store.housekeep(now)
         self.billing.charge(call)
         call.notes["signatureId"] = session.signature_id
         return session
 
-    def _plan_progression(self, session: Session, account: Account) -> None:
+    def _plan_progression(self, session: Session, account: Account, request: dict[str, Any]) -> None:
         for field in ("userId", "bizId"):
-            match = MAGIC.match(str(session.request.get(field) or ""))
+            match = MAGIC.match(str(request.get(field) or ""))
             if match and match["outcome"] in self.outcomes:
                 session.auto_outcome = match["outcome"]
                 session.auto_after_polls = int(match["polls"] or 1)

@@ -7,6 +7,7 @@ served by the mock where they say URL (images valid 24 h, videos 1 day, on the m
 from __future__ import annotations
 
 import base64
+from collections.abc import Coroutine
 from functools import cache
 from typing import Any
 
@@ -14,7 +15,8 @@ from ..clock import DAY_MS
 from ..contract.outcome import ApiError, Outcome
 from ..gateway.call import Call
 from ..media import MediaLibrary, MediaLinks, public_base_url
-from ..store import Result, Store
+from ..store import Result, Session, Store
+from ..store.base import PipelinedPolls
 from .billing import Billing
 from .journey import Journey
 
@@ -33,9 +35,17 @@ class Results:
         self.links = links
         self.billing = billing
         self._b64 = cache(lambda name: base64.b64encode(library[name].content).decode("ascii"))
+        self._pipelined = store if isinstance(store, PipelinedPolls) else None
 
-    def get_result(self, call: Call) -> Outcome:
-        session = self.journey.session_for(call, call.params["signatureId"], poll=True)
+    def get_result(self, call: Call) -> Outcome | Coroutine[Any, Any, Outcome]:
+        if self._pipelined is not None:
+            return self._get_result_pipelined(self._pipelined, call)
+        return self._result_of(call, self.journey.session_for(call, call.params["signatureId"], poll=True))
+
+    async def _get_result_pipelined(self, store: PipelinedPolls, call: Call) -> Outcome:
+        return self._result_of(call, await self.journey.polled(store, call, call.params["signatureId"]))
+
+    def _result_of(self, call: Call, session: Session | None) -> Outcome:
         if session is None:
             raise ApiError("SIGNATURE_NOT_EXIST")
         if session.status == "cleared":

@@ -1,6 +1,6 @@
-"""Token buckets on the mock clock, and the per-account rate limit that answers SERVICE_BUSY.
+"""The per-account rate limit that answers SERVICE_BUSY, and the documented Retry-After form.
 
-Buckets refill with mock time, so a test advances the clock instead of sleeping. An account's
+Buckets (``store.limits``) refill with mock time, so a test advances the clock instead of sleeping. An account's
 ``rateLimit: {perSecond, burst}`` trait (fixtures/accounts.yaml) sets its bucket; the check runs
 after authentication, keyed by the account, and answers with the documented Retry-After form
 (on Tencent endpoints, which have no SERVICE_BUSY: their catalog rate-limit code). The catalog's
@@ -15,24 +15,8 @@ from typing import Any
 from ..accounts import Account, Accounts
 from ..clock import MockClock
 from ..contract.outcome import ApiError
+from ..store import Store
 from .call import Call
-
-
-class TokenBucket:
-    """``burst`` tokens, refilled at ``per_second``; ``take`` spends one or says how long to wait."""
-
-    def __init__(self, per_second: float, burst: int, now_ms: int) -> None:
-        self.per_ms, self.burst = per_second / 1000, burst
-        self.tokens, self.last_ms = float(burst), now_ms
-
-    def take(self, now_ms: int) -> float:
-        """0 when a token was spent, else the ms until one is back (nothing spent)."""
-        self.tokens = min(self.burst, self.tokens + max(0, now_ms - self.last_ms) * self.per_ms)
-        self.last_ms = max(self.last_ms, now_ms)
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.per_ms
 
 
 def retry_after(wait_ms: float) -> str:
@@ -41,22 +25,22 @@ def retry_after(wait_ms: float) -> str:
 
 
 class AccountRateLimits:
-    """A gateway check: SERVICE_BUSY "Rate limit is exceeded" once an account's bucket is empty."""
+    """A gateway check: SERVICE_BUSY "Rate limit is exceeded" once an account's bucket is empty.
 
-    def __init__(self, accounts: Accounts, clock: MockClock) -> None:
-        self.accounts, self.clock = accounts, clock
-        self.buckets: dict[str, TokenBucket] = {}
+    The buckets live in the store: on a fleet, an account's limit is the fleet's.
+    """
+
+    SCOPE = "account-rate"
+
+    def __init__(self, accounts: Accounts, clock: MockClock, store: Store) -> None:
+        self.accounts, self.clock, self.store = accounts, clock, store
 
     def __call__(self, call: Call) -> None:
         account = call.account or self._by_key(call.params)
         if account is None or account.rate_per_second is None:
             return
-        now = self.clock.now_ms()
-        bucket = self.buckets.get(account.name)
-        if bucket is None:
-            burst = account.rate_burst or max(1, math.ceil(account.rate_per_second))
-            bucket = self.buckets[account.name] = TokenBucket(account.rate_per_second, burst, now)
-        wait = bucket.take(now)
+        burst = account.rate_burst or max(1, math.ceil(account.rate_per_second))
+        wait = self.store.take(self.SCOPE, account.name, account.rate_per_second, burst, self.clock.now_ms())
         if wait:
             call.notes["rateLimited"] = account.name
             raise self.refusal(call, wait)
@@ -72,6 +56,3 @@ class AccountRateLimits:
         """Before authentication sets ``call.account``: the account of the body's accessKey, if any."""
         key = params.get("accessKey")
         return self.accounts.by_access_key(key) if isinstance(key, str) else None
-
-    def reset(self) -> None:
-        self.buckets.clear()

@@ -18,6 +18,7 @@ from ..admin.endpoint import AdminError, admin_endpoint
 from ..predicates import PredicateError, parse_predicate
 from .nearmiss import NearMisses
 from .record import Entry, Journal
+from .shared import SharedJournal
 
 NOTE_FILTERS = ("endpoint", "host", "code", "scenario", "fault", "via")
 DEFAULT_LIMIT = 100
@@ -71,7 +72,7 @@ def _limit(request: Request, default: int | None) -> int | None:
     return default if raw is None else max(0, _int("limit", raw))
 
 
-def journal_routes(journal: Journal, near: NearMisses) -> list[BaseRoute]:
+def journal_routes(journal: Journal | SharedJournal, near: NearMisses) -> list[BaseRoute]:
     async def requests(request: Request) -> dict[str, Any]:
         found = journal.select(entry_filter(request.query_params), _limit(request, DEFAULT_LIMIT))
         return {"requests": [entry.to_json() for entry in found], "total": len(journal.entries)}

@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -79,6 +79,14 @@ class Kept:
             entry = self._entry = _masked(self.id, self.exchange)
             self.exchange = None  # type: ignore[assignment]  # the masked entry is all that stays
         return entry
+
+
+class Recording(Protocol):
+    """What records exchanges: this process's Journal, or a fleet's SharedJournal."""
+
+    clock: MockClock
+
+    def record(self, exchange: Exchange) -> None: ...
 
 
 class Journal:
@@ -179,7 +187,7 @@ def _text(body: bytes) -> str | None:
     return mask_text(body[:BODY_BYTES].decode("utf-8", errors="replace"))
 
 
-def journal_middleware(app: ASGIApp, journal: Journal) -> ASGIApp:
+def journal_middleware(app: ASGIApp, journal: Recording) -> ASGIApp:
     """Record the requests of the Starlette side (the H5 page, media) as the gateway records its own."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:

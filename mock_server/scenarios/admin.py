@@ -63,7 +63,7 @@ def scenario_routes(book: ScenarioBook, schemas: Path, ctx: ScenarioContext) -> 
         body = await json_object(request)
         try:
             scenario = parse_inline(body, schemas, ctx)
-            book.define(scenario)
+            book.define(scenario, body)
         except (ScenarioError, ValueError) as exc:
             raise AdminError(str(exc)) from None
         book.activate(scenario.name)

@@ -81,19 +81,18 @@ class ScenarioEngine:
             captures = match.static(call.host, call.route.method, call.params, now - state.activated_ms)
             if captures is None:
                 continue
-            state.calls[rule.index] += 1
-            if not match.counted(state.calls[rule.index]):
+            if not match.counted(state.call(rule)):
                 continue
             wait = 0.0
             if match.over_rate is not None:
-                wait = state.bucket(rule, caller_of(call), now).take(now)
+                wait = state.take(rule, caller_of(call), now)
                 if not wait:  # a token was left: not over the rate
                     continue
-            draw = state.rng.random() if match.probability is not None else None
+            draw = state.draw() if match.probability is not None else None
             if draw is not None and match.probability is not None and draw >= match.probability:
                 continue
             if self.usable(rule.respond, captures, call.endpoint):
-                state.fired[rule.index] += 1
+                state.fire(rule)
                 if draw is not None:
                     call.notes["draw"] = draw  # the draw that made this rule fire
                 return Fired(state, rule, captures, wait)
@@ -162,7 +161,7 @@ def _delay(delay: Delay | str | None, fired: Fired) -> float:
     if isinstance(delay, str):
         text = _fill(delay, fired.captures)
         return min(float(text), MAX_DELAY_MS) if text and text.isdigit() else 0.0
-    return delay.sample(fired.state.rng) if delay is not None else 0.0
+    return delay.sample(fired.state.rng()) if delay is not None else 0.0
 
 
 def caller_of(call: Call) -> str:

@@ -1,0 +1,1 @@
+"""Tests of mock_server.store: the records, the limits, each backend."""
