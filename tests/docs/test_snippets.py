@@ -48,6 +48,21 @@ def test_a_wrong_command_fails_naming_its_block(tmp_path: Path) -> None:
     assert "invalid choice: 'serv'" in problems[0] and "never reached" not in problems[0]
 
 
+def test_python_blocks_run_in_order_with_the_bash_ones_at_the_mock(tmp_path: Path) -> None:
+    page = tmp_path / "mixed.md"
+    page.write_text(
+        "```bash\nexport DEMO_FILE=$(mktemp)\n```\n\n"
+        "```python\nimport os, httpx\nclock = httpx.get('http://127.0.0.1:8080/__admin/clock').json()\n"
+        "open(os.environ['DEMO_FILE'], 'w').write(str(clock['nowMs']))\n```\n\n"
+        '```bash\ntest -s "$DEMO_FILE" && rm "$DEMO_FILE"\n```\n\n'
+        "```python\nraise SystemExit('a python block that fails')\n```\n"
+    )
+    problems = run(page)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("mixed.md, block 4 (```python at line 15) failed (exit status 1)"), problems[0]
+    assert "a python block that fails" in problems[0]
+
+
 def test_a_block_not_run_is_checked_by_the_cli_parser(tmp_path: Path) -> None:
     page = tmp_path / "checked.md"
     page.write_text(
