@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs (Debian's chromium for the browser tests, redis-server
-# and haproxy for the shared-state and deployment tests, curl for the documentation's snippets, Node.js and Tencent's Node SDKs pinned in
-# tests/tencent/node, a .venv with the project and its test extras), then run it. Extra arguments
-# go to pytest.
+# and haproxy for the shared-state and deployment tests, curl for the documentation's snippets,
+# Node.js and Tencent's Node SDKs pinned in tests/tencent/node, a .venv with the project and its
+# test extras), then run it. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
