@@ -59,7 +59,7 @@ _STATUS_IN_MESSAGE = re.compile(r"^HTTP (\d{3})\b")  # CLIENT_ERROR "HTTP 404 - 
 class EnvelopeShape:
     """Where a protocol's envelope keeps the request id, the pricing and the message (the code:
     ``code_of``). ``message`` is None where the docs give only descriptions of the codes, not the
-    texts sent (Tencent: README choice 34): an expectation then names the code alone."""
+    texts sent (Tencent: docs/choices.md, choice 34): an expectation then names the code alone."""
 
     request_id_name: str
     request_id: Callable[[Mapping[str, Any]], Any]
