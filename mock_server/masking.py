@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus
 MASK = "***"
 MAX_STRING = 2048
 SECRET_HEADERS = frozenset(
-    ("x-access-token", "authorization", "proxy-authorization", "x-admin-token", "cookie", "x-tc-token")
+    ("x-access-token", "authorization", "proxy-authorization", "x-admin-token", "cookie", "set-cookie", "x-tc-token")
 )
 # Field names compared without case, "-" or "_": accessToken, access_token, X-ACCESS-TOKEN are one.
 SECRET_FIELDS = frozenset(

@@ -115,8 +115,9 @@ class Gateway:
             if isinstance(answer, Answer):
                 await answer(scope, receive, send)
                 status = answer.status
+                exchange.response_headers, exchange.response_body = answer.headers, answer.body
             else:
-                status = await _play(answer, scope, receive, send)
+                status = await _play(answer, scope, receive, send, exchange)
         except ClientGone:
             notes["fault"] = "client gone"
         finally:
@@ -202,6 +203,8 @@ class Gateway:
             notes["code"] = "MOCK_ERROR"
             return self._violation(str(exc))
         notes["code"] = spec.name
+        if spec.polling:
+            notes["polling"] = True
         return _to_answer(rendered)
 
     def respond(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Response:
@@ -234,13 +237,15 @@ def _to_answer(rendered: Rendered) -> Answer:
     return Answer(rendered.status, rendered.encode(), rendered.headers)
 
 
-async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int | None:
-    """Run an answer that is an ASGI app (a fault, a scenario's refusal); the status it sent."""
+async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send, exchange: Exchange) -> int | None:
+    """Run an answer that is an ASGI app (a fault, a scenario's refusal); the status it sent.
+    What it sends is kept on ``exchange`` for the journal."""
     status: list[int | None] = [None]
 
     async def send_seen(message: Message) -> None:
         if message["type"] == "http.response.start":
             status[0] = message["status"]
+        exchange.saw(message)
         await send(message)
 
     await app(scope, receive, send_seen)
