@@ -1,0 +1,53 @@
+"""The journal keeps each answer as sent (headers and body), masked as the request is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..helpers import GET_RESULT_PATH, TOKEN_PATH, h5_session, signed_body
+
+
+def newest(http: httpx.Client, **filters: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = http.get("/__admin/requests", params={"limit": "1", **filters}).json()["requests"]
+    return found[0]
+
+
+def test_an_answer_is_journaled_with_its_headers_and_body_and_no_secret(http: httpx.Client) -> None:
+    sent = http.post(TOKEN_PATH, json=signed_body("sampleaccesskey", "samplesecretkey"))
+    token = sent.json()["data"]["token"]
+    entry = newest(http, endpoint="token_authentication")
+    response = entry["response"]
+    assert response["headers"]["content-type"].startswith("application/json")
+    assert response["body"]["code"] == "SUCCESS"
+    assert response["body"]["data"]["token"] == "***"
+    assert response["body"]["data"]["expiredTime"] == sent.json()["data"]["expiredTime"]
+    assert token not in http.get("/__admin/requests").text
+    assert "samplesecretkey" not in http.get("/__admin/requests").text
+
+
+def test_a_documented_polling_answer_is_noted_as_such(http: httpx.Client, token: str) -> None:
+    signature_id = h5_session(http, token)["signatureId"]
+    http.post(GET_RESULT_PATH, json={"signatureId": signature_id}, headers={"X-ACCESS-TOKEN": token})
+    polled = newest(http, endpoint="get_result")
+    assert (polled["code"], polled.get("polling")) == ("LIVENESS_NO_RESULT", True)
+    assert polled["response"]["body"]["code"] == "LIVENESS_NO_RESULT"
+    http.post(GET_RESULT_PATH, json={"signatureId": "no-such-one"}, headers={"X-ACCESS-TOKEN": token})
+    missing = newest(http, endpoint="get_result")
+    assert missing["code"] == "SIGNATURE_NOT_EXIST" and "polling" not in missing  # an error, not a poll
+
+
+def test_a_fault_answer_is_journaled_as_far_as_it_was_sent(http: httpx.Client) -> None:
+    http.post("/__admin/scenarios/gateway-html")
+    http.post(GET_RESULT_PATH, json={"signatureId": "x"})
+    entry = newest(http)
+    assert entry["status"] == 502
+    assert "html" in entry["response"]["headers"]["content-type"]
+    assert "<" in entry["response"]["body"]  # the gateway's HTML page, as text
+
+
+def test_the_answers_of_the_mocks_own_pages_are_journaled_too(http: httpx.Client) -> None:
+    http.get("/__mock/h5/not-a-page")
+    entry = newest(http)
+    assert entry["response"]["headers"] and entry["response"]["body"] is not None
