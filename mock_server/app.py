@@ -18,9 +18,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes, state_routes
-from .admin.dashboard import dashboard_routes
+from .admin.dashboard import FAVICON_PATH, Favicon, dashboard_routes
 from .admin.endpoint import ADMIN_PREFIX, bounded_body
-from .admin.favicon import FAVICON_PATH, Favicon
 from .admin.safety import admin_guard, check_exposure
 from .advance.api import AdvanceApi
 from .advance.callbacks import CallbackSender

@@ -1,5 +1,11 @@
 """``/__admin/clock``, ``/__admin/reset`` and ``/__admin/state``: the mock clock every expiry reads,
-a fresh start, and where the state lives."""
+a fresh start, and where the state lives.
+
+A clock move says what it expires (access tokens by account, the pages of pending H5/IDVS
+sessions), so a test's next call does not fail with IAM_FAILED out of nowhere. It is counted
+from the store, so it holds on every backend; Tencent SdkTokens and media links expire too but
+are not listed (the store has no index of them).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,6 @@ from starlette.routing import BaseRoute, Route
 from ..clock import CLOCK_RANGE, MockClock
 from ..store import Store
 from .endpoint import AdminError, admin_endpoint, integer_field, json_object
-from .expiry import expired_between
 
 
 def clock_routes(clock: MockClock, store: Store) -> list[BaseRoute]:
@@ -67,6 +72,26 @@ def _int(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise AdminError(f"{name} must be an integer (milliseconds), not {value!r}") from None
+
+
+def expired_between(store: Store, before_ms: int, after_ms: int) -> dict[str, Any]:
+    """What is alive at ``before_ms`` and dead at ``after_ms`` (nothing when the clock goes back).
+
+    Access tokens are counted per account (a token itself is a secret, never shown); sessions are
+    the signatureIds of pending ones whose page (``url``) expires in between.
+    """
+    tokens: dict[str, int] = {}
+    sessions: list[str] = []
+    if after_ms > before_ms:
+        for account, expires_ms in store.token_expiries():
+            if before_ms < expires_ms <= after_ms:
+                tokens[account] = tokens.get(account, 0) + 1
+        sessions = [
+            s.signature_id
+            for s in store.sessions()
+            if s.status == "pending" and not s.page_expired(before_ms) and s.page_expired(after_ms)
+        ]
+    return {"accessTokens": dict(sorted(tokens.items())), "sessions": sessions}
 
 
 def reset_routes(reset_all: Callable[[], None]) -> list[BaseRoute]:
