@@ -73,7 +73,7 @@ class Exchange:
         if message["type"] == "http.response.start":
             self.response_headers = list(message.get("headers", ()))
         elif message["type"] == "http.response.body" and len(self.response_body) < KEPT_RESPONSE_BYTES:
-            self.response_body += message.get("body", b"")[:KEPT_RESPONSE_BYTES]
+            self.response_body += message.get("body", b"")[: KEPT_RESPONSE_BYTES - len(self.response_body)]
 
     def finish(self, notes: dict[str, Any], body: bytes, status: int | None, seconds: float) -> None:
         self.params = notes.pop("params", None)

@@ -146,3 +146,20 @@ def test_the_browser_leaves_no_favicon_404_in_the_journal(
     assert page.locator("link[rel=icon]").get_attribute("href", timeout=1_000)  # the page's own icon
     assert http.get("/__admin/requests/count", params={"path": "/favicon.ico"}).json()["count"] == 0
     expect(page.locator("#no-requests")).to_be_visible()
+
+
+def test_a_hostile_answer_opens_as_text(page: Page, server: ThreadedServer, http: httpx.Client) -> None:
+    http.post("/__admin/scenarios/gateway-html")
+    assert http.post(GET_RESULT_PATH, json={"signatureId": "x"}).status_code == 502
+    page.goto(f"{server.url}/__admin/")
+    row = page.locator("#request-rows tr.entry").first
+    row.get_by_role("button").click()
+    body = page.locator('#request-rows pre[data-part="response-body"]')
+    expect(body).to_contain_text("<html")  # the gateway's HTML page, shown as its text
+    assert page.locator("#request-rows tr.detail *:not(td):not(div):not(h3):not(pre)").count() == 0
+
+
+def test_no_other_page_may_frame_the_dashboard(http: httpx.Client) -> None:
+    answer = http.get("/__admin/")
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]

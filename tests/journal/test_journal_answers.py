@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
+
+from mock_server.clock import MockClock
+from mock_server.gateway.call import KEPT_RESPONSE_BYTES, Exchange
+from mock_server.journal.record import Journal
 
 from ..helpers import GET_RESULT_PATH, TOKEN_PATH, h5_session, signed_body
 
@@ -51,3 +56,39 @@ def test_the_answers_of_the_mocks_own_pages_are_journaled_too(http: httpx.Client
     http.get("/__mock/h5/not-a-page")
     entry = newest(http)
     assert entry["response"]["headers"] and entry["response"]["body"] is not None
+
+
+def answered(body: bytes, content_type: bytes) -> Exchange:
+    recorded = Exchange(1000, "POST", "/p", b"", [(b"host", b"127.0.0.1")])
+    recorded.finish({}, b"", 200, 0.001)
+    recorded.response_headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    recorded.response_body = body
+    return recorded
+
+
+def kept_answer(recorded: Exchange) -> Any:
+    journal = Journal(10, MockClock())
+    journal.record(recorded)
+    return journal.entries[0].to_json()["response"]["body"]
+
+
+def test_a_large_json_answer_is_kept_with_its_long_strings_cut_and_its_secrets_masked() -> None:
+    image = "A" * 500_000  # a base64 image in an answer
+    body = json.dumps({"code": "SUCCESS", "data": {"image": image, "token": "s3cr3t-token"}}).encode()
+    shown = kept_answer(answered(body, b"application/json"))
+    assert shown["code"] == "SUCCESS" and shown["data"]["token"] == "***"
+    assert shown["data"]["image"].startswith("AAAA") and len(shown["data"]["image"]) < 3_000
+    assert len(json.dumps(shown)) < 8_192
+
+
+def test_a_large_text_answer_is_cut_and_a_binary_one_described() -> None:
+    assert len(kept_answer(answered(b"x" * 100_000, b"text/html"))) <= 8_192
+    assert kept_answer(answered(b"\xff\xd8" * 50, b"image/jpeg")) == "(100 bytes of image/jpeg, not shown)"
+
+
+def test_a_streamed_answer_is_kept_up_to_its_budget() -> None:
+    recorded = Exchange(1000, "GET", "/p", b"", [])
+    recorded.saw({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    for _ in range(10):
+        recorded.saw({"type": "http.response.body", "body": b"y" * 4_000, "more_body": True})
+    assert recorded.response_body == b"y" * KEPT_RESPONSE_BYTES
