@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..clock import CLOCK_RANGE, MockClock
 from ..store import Store
-from .endpoint import AdminError, admin_endpoint, integer_field, json_object
+from .endpoint import AdminError, admin_endpoint, integer_field, json_object, query_integer
 
 
 def clock_routes(clock: MockClock, store: Store) -> list[BaseRoute]:
@@ -44,10 +44,10 @@ def clock_routes(clock: MockClock, store: Store) -> list[BaseRoute]:
         return after | {"expired": expired_between(store, before, after["nowMs"])}
 
     async def get_clock(request: Request) -> dict[str, Any]:
-        query = {key: _int(key, value) for key, value in request.query_params.items()}
-        unknown = set(query) - {"nowMs", "advanceMs"}
+        unknown = set(request.query_params) - {"nowMs", "advanceMs"}
         if unknown:
             raise AdminError(f"unknown parameter {sorted(unknown)[0]!r} (known: nowMs, advanceMs)")
+        query = {key: query_integer(key, value) for key, value in request.query_params.items()}
         if not query:
             return reading()
         to = target(query)
@@ -65,13 +65,6 @@ def clock_routes(clock: MockClock, store: Store) -> list[BaseRoute]:
         Route("/clock", admin_endpoint(move_clock), methods=["POST"]),
         Route("/clock", admin_endpoint(wall_clock), methods=["DELETE"]),
     ]
-
-
-def _int(name: str, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise AdminError(f"{name} must be an integer (milliseconds), not {value!r}") from None
 
 
 def expired_between(store: Store, before_ms: int, after_ms: int) -> dict[str, Any]:

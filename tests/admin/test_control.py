@@ -57,9 +57,14 @@ def test_a_move_says_what_it_expires_before_and_when_it_happens(http: httpx.Clie
 
 
 def test_a_bad_clock_preview_is_a_400_with_a_reason(http: httpx.Client) -> None:
-    for query in ({"advanceMs": "soon"}, {"nowMs": "1", "advanceMs": "2"}, {"until": "1"}, {"nowMs": "5"}):
+    for query, reason in [
+        ({"advanceMs": "soon"}, "advanceMs must be an integer"),
+        ({"nowMs": "1", "advanceMs": "2"}, 'exactly one of "nowMs" or "advanceMs"'),
+        ({"until": "soon"}, "unknown parameter 'until'"),
+        ({"nowMs": "5"}, "the clock must stay between"),
+    ]:
         response = http.get("/__admin/clock", params=query)
-        assert response.status_code == 400 and response.json()["error"], query
+        assert response.status_code == 400 and reason in response.json()["error"], query
 
 
 def test_the_favicon_is_a_quiet_204_off_the_vendor_hosts(http: httpx.Client) -> None:
