@@ -51,12 +51,14 @@ class StrictModeViolation(AssertionError):
 
 
 class Answer:
-    """A JSON answer ready to send: status, raw headers, encoded body; also an ASGI app."""
+    """A JSON answer ready to send: status, raw headers, encoded body (and, for an envelope, the
+    value it encodes: the journal cuts a large answer from it without parsing it back); also an
+    ASGI app."""
 
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "headers", "status", "value")
 
-    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
-        self.status, self.body = status, body
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None, value: Any = None) -> None:
+        self.status, self.body, self.value = status, body, value
         extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
         self.headers = [*extra, (b"content-length", str(len(body)).encode()), _JSON_HEADER]
 
@@ -116,6 +118,7 @@ class Gateway:
                 await answer(scope, receive, send)
                 status = answer.status
                 exchange.response_headers, exchange.response_body = answer.headers, answer.body
+                exchange.response_value = answer.value
             else:
                 status = await _play(answer, scope, receive, send, exchange)
         except ClientGone:
@@ -234,7 +237,7 @@ class Gateway:
 
 
 def _to_answer(rendered: Rendered) -> Answer:
-    return Answer(rendered.status, rendered.encode(), rendered.headers)
+    return Answer(rendered.status, rendered.encode(), rendered.headers, rendered.body)
 
 
 async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send, exchange: Exchange) -> int | None:

@@ -50,12 +50,13 @@ class Exchange:
     scope's (bytes pairs); ``params`` are the parsed parameters (``notes["params"]``, None if the
     body was never parsed), ``body`` the raw body as read. ``response_headers`` and
     ``response_body`` are the answer as sent (the body up to ``KEPT_RESPONSE_BYTES`` when it was
-    streamed; a whole answer is kept by reference, and the journal bounds it).
+    streamed; a whole answer is kept by reference, and the journal bounds it; ``response_value``
+    is the value an envelope encoded, if any).
     """
 
     __slots__ = (
         "body", "headers", "latency_ms", "method", "notes", "params", "path", "query",
-        "response_body", "response_headers", "status", "time_ms",
+        "response_body", "response_headers", "response_value", "status", "time_ms",
     )  # fmt: skip
 
     def __init__(self, time_ms: int, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]) -> None:
@@ -67,6 +68,7 @@ class Exchange:
         self.latency_ms = 0.0
         self.response_headers: list[tuple[bytes, bytes]] = []
         self.response_body = b""
+        self.response_value: Any = None  # what response_body encodes, when the gateway rendered it
 
     def saw(self, message: Message) -> None:
         """Keep what an answer sends, message by message: its headers and the start of its body."""

@@ -92,3 +92,15 @@ def test_a_streamed_answer_is_kept_up_to_its_budget() -> None:
     for _ in range(10):
         recorded.saw({"type": "http.response.body", "body": b"y" * 4_000, "more_body": True})
     assert recorded.response_body == b"y" * KEPT_RESPONSE_BYTES
+
+
+def test_a_result_with_its_base64_image_is_journaled_cut(http: httpx.Client, token: str) -> None:
+    signature_id = h5_session(http, token)["signatureId"]
+    http.post(f"/__admin/sessions/{signature_id}/complete", json={"outcome": "pass"})
+    sent = http.post(GET_RESULT_PATH, json={"signatureId": signature_id}, headers={"X-ACCESS-TOKEN": token})
+    assert sent.json()["code"] == "SUCCESS" and len(sent.content) > 8_192
+    shown = newest(http, endpoint="get_result")["response"]["body"]
+    cut = [value for value in shown["data"].values() if isinstance(value, str) and value.endswith(" characters)")]
+    assert cut, shown  # the image, cut to its first characters
+    assert shown["code"] == "SUCCESS" and shown["transactionId"] == sent.json()["transactionId"]
+    assert len(json.dumps(shown)) < len(sent.content) / 2  # each long string cut to 2048 characters
