@@ -163,3 +163,16 @@ def test_no_other_page_may_frame_the_dashboard(http: httpx.Client) -> None:
     answer = http.get("/__admin/")
     assert answer.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+def test_a_page_of_another_site_cannot_reset_the_mock_through_the_browser(
+    page: Page, server: ThreadedServer, http: httpx.Client, token: str
+) -> None:
+    signature_id = h5_session(http, token)["signatureId"]
+    evil = f'<form method="post" action="{server.url}/__admin/reset" enctype="text/plain"><input name="x"></form>'
+    page.route("http://evil.test/", lambda route: route.fulfill(content_type="text/html", body=evil))
+    page.goto("http://evil.test/")
+    with page.expect_response(f"{server.url}/__admin/reset") as answered:
+        page.evaluate("document.forms[0].submit()")
+    assert answered.value.status == 403
+    assert http.get(f"/__admin/sessions/{signature_id}").status_code == 200  # the mock was not reset
