@@ -224,7 +224,8 @@ def _parts(settings: Settings, store: Store, clock: MockClock) -> MockParts:
     scenario_seed = _join(store, ids, clock, settings.seed, clock.start_offset())
     accounts = load_accounts([fixtures_dir(), *settings.fixtures], schemas_dir())
     library = MediaLibrary(fixtures_dir() / "media")
-    media = MediaLinks(library, clock, link_key(settings.seed, settings.link_secret))
+    store.control()  # the generation this process joins (the media links' epoch)
+    media = MediaLinks(library, clock, link_key(settings.seed, settings.link_secret), store)
     outcomes = _outcomes(catalog, accounts, settings)
     advance = AdvanceApi(settings, contract, ids, clock, accounts, outcomes, library, media, store)
     tencent = TencentApi(catalog, accounts, store, clock, media, settings.public_url)
@@ -294,6 +295,7 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
         fleet = parts.fleet = Fleet(parts.store, clock)
         fleet.on_generation += [*parts.local_resets, book.reload]
         fleet.on_scenarios.append(book.reload)
+        fleet.on_revocations.append(parts.media.follow)
         fleet.on_fresh += [functools.partial(_rejoin, parts), book.reset]
     return [
         *scenario_routes(book, schemas_dir(), ctx),
