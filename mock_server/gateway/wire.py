@@ -59,7 +59,7 @@ class WireRequest:
         message = await self.receive()
         if message["type"] == "http.disconnect":
             raise ClientGone
-        chunk = message.get("body", b"")
+        chunk: bytes = message.get("body", b"")
         if len(chunk) > limit:
             raise BodyTooLarge
         if not message.get("more_body", False):  # the usual body: one message
