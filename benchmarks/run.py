@@ -192,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
     install_signal_handlers(total_timeout)
     log(f"work dir {work}; estimate {estimate_s(args, contenders)} s; hard limit {total_timeout} s")
     env = extras.child_env()
+    compiled = extras.compile_packages(sys.executable)
     needs_wrk = args.calls or "sessions" in args.extras or args.soak
     wrk_bin = wrk.ensure_wrk() if needs_wrk else "wrk"
     results: dict[str, Any] = {
@@ -202,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
             "machine": report.machine(),
             "versions": report.versions(wrk.wrk_version(wrk_bin) if args.calls else "-"),
             "work_dir": str(work),
+            "byte_compiled": compiled,
             "loadavg_start": report.loadavg(),
         },
         "settings": {
