@@ -4,6 +4,7 @@
     python benchmarks/run.py                 # the full run (~7 min), writes benchmarks/RESULTS.md + results.json
     python benchmarks/run.py --quick         # a smoke run (~40 s)
     python benchmarks/run.py --only a,e,startup --duration 5 --rounds 4
+    python benchmarks/run.py --only sqlite2,redis,sessions --soak 600   # issue 12's rows and a 10-minute soak
 
 Run it with the interpreter of the venv the project is installed in (`.venv/bin/python`): the
 mock is that venv's `liveness-mock`, the ceiling uses the same Starlette and uvicorn. It installs
@@ -27,14 +28,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lmbench import extras, report, wrk
+from lmbench import extras, report, state, wrk
 from lmbench.bench import LoadPhase, Settings
 from lmbench.calls import CALLS, write_tencent_pool
-from lmbench.contenders import BENCH_DIR, Contender, ceiling_contender, mock_contender
-from lmbench.procs import Server, Supervisor, free_port
+from lmbench.contenders import BENCH_DIR, STATE_ROWS, Contender, ceiling_contender, mock_contender, state_contender
+from lmbench.procs import Server, ServerFailed, Supervisor, free_port
 
 CALL_IDS = [call.id for call in CALLS]
-EXTRAS = ["startup", "fixture", "suite"]
+EXTRAS = ["startup", "fixture", "suite", *STATE_ROWS, "sessions"]
 STARTUP_SPEC = {
     "method": "POST",
     "path": "/ready",
@@ -64,6 +65,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--startup-launches", type=int, help="launches per contender for start-up (default 5)")
     parser.add_argument("--fixture-runs", type=int, help="pytest runs for the fixture's time to ready (default 3)")
     parser.add_argument(
+        "--sessions",
+        type=int,
+        help=f"completed sessions for the memory figure (default {state.SESSIONS_FULL:,}; "
+        f"quick {state.SESSIONS_QUICK:,})",
+    )
+    parser.add_argument(
+        "--soak",
+        type=int,
+        default=0,
+        metavar="S",
+        help="also soak one mock for S seconds with expiry on (default 0: no)",
+    )
+    parser.add_argument(
         "--wait-quiet",
         type=float,
         default=0.0,
@@ -90,14 +104,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.rounds = args.rounds or (1 if quick else 2)
     args.startup_launches = args.startup_launches or (1 if quick else 5)
     args.fixture_runs = args.fixture_runs or (1 if quick else 3)
+    args.sessions = args.sessions or (state.SESSIONS_QUICK if quick else state.SESSIONS_FULL)
     selected = [item.strip() for item in args.only.split(",") if item.strip()] or CALL_IDS + EXTRAS
     unknown = sorted(set(selected) - set(CALL_IDS + EXTRAS))
     if unknown:
         parser.error(f"--only: unknown {', '.join(unknown)} (known: {', '.join(CALL_IDS + EXTRAS)})")
-    args.calls = [c for c in CALL_IDS if c in selected]
+    rows = [row for row in STATE_ROWS if row in selected]  # compared with lm on their calls: those run too
+    args.calls = [c for c in CALL_IDS if c in selected or (rows and c == "a")]
     args.extras = [e for e in EXTRAS if e in selected]
-    if args.duration < 1 or args.rounds < 1 or args.warmup < 0:
-        parser.error("--duration and --rounds must be >= 1, --warmup >= 0")
+    if args.duration < 1 or args.rounds < 1 or args.warmup < 0 or args.soak < 0 or args.sessions < 1:
+        parser.error("--duration, --rounds and --sessions must be >= 1, --warmup and --soak >= 0")
     return args
 
 
@@ -109,6 +125,7 @@ def contenders_for(args: argparse.Namespace) -> list[Contender]:
         if not cid or cid in {"lm", "ceiling"}:
             raise SystemExit(f"--contender {item!r}: give ID=ARGS with an id other than lm and ceiling")
         found.append(mock_contender(cid, extra, calls))
+    found += [state_contender(row) for row in STATE_ROWS if row in args.extras]
     return [*found, ceiling_contender(calls)]
 
 
@@ -118,7 +135,8 @@ def estimate_s(args: argparse.Namespace, contenders: list[Contender]) -> int:
     startup = args.startup_launches * len(contenders) * 2 if "startup" in args.extras else 0
     fixture = args.fixture_runs * 10 if "fixture" in args.extras else 0
     suite = (15 if args.quick else 60) if "suite" in args.extras else 0
-    return int(load + startup + fixture + suite + 30)
+    sessions = 10 + args.sessions / 1000 if "sessions" in args.extras else 0
+    return int(load + startup + fixture + suite + sessions + args.soak + 30)
 
 
 def log(message: str) -> None:
@@ -174,7 +192,9 @@ def run(args: argparse.Namespace) -> int:
     install_signal_handlers(total_timeout)
     log(f"work dir {work}; estimate {estimate_s(args, contenders)} s; hard limit {total_timeout} s")
     env = extras.child_env()
-    wrk_bin = wrk.ensure_wrk() if args.calls else "wrk"
+    compiled = extras.compile_packages(sys.executable)
+    needs_wrk = args.calls or "sessions" in args.extras or args.soak
+    wrk_bin = wrk.ensure_wrk() if needs_wrk else "wrk"
     results: dict[str, Any] = {
         "meta": {
             "command": "python benchmarks/run.py" + "".join(f" {shlex.quote(a)}" for a in sys.argv[1:]),
@@ -183,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
             "machine": report.machine(),
             "versions": report.versions(wrk.wrk_version(wrk_bin) if args.calls else "-"),
             "work_dir": str(work),
+            "byte_compiled": compiled,
             "loadavg_start": report.loadavg(),
         },
         "settings": {
@@ -196,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
             "extras": args.extras,
             "startup_launches": args.startup_launches,
             "fixture_runs": args.fixture_runs,
+            "sessions": args.sessions if "sessions" in args.extras else None,
+            "soak_s": args.soak,
             "wait_quiet_s": args.wait_quiet,
         },
         "contenders": [{"id": c.id, "label": c.label, "kind": c.kind, "command": c.shown()} for c in contenders],
@@ -218,9 +241,8 @@ def run(args: argparse.Namespace) -> int:
             write_tencent_pool(work)
         if "startup" in args.extras:
             log(f"start-up: {args.startup_launches} launch(es) per contender")
-            launches = extras.measure_startup(
-                supervisor, startup_makers(contenders, args, work, env), args.startup_launches
-            )
+            plain = [c for c in contenders if not c.state]  # a shared state's start-up is not the question
+            launches = extras.measure_startup(supervisor, startup_makers(plain, args, work, env), args.startup_launches)
             results["startup"] = {
                 "launches_ms": launches,
                 "median_ms": {k: round(statistics.median(v), 1) for k, v in launches.items() if v},
@@ -228,12 +250,25 @@ def run(args: argparse.Namespace) -> int:
         if "fixture" in args.extras:
             log(f"pytest fixture time to ready: {args.fixture_runs} run(s)")
             results["plugin_fixture"] = extras.measure_fixture(work, args.fixture_runs, env)
+        if "redis" in args.extras:
+            try:
+                phase.redis = state.RedisServer(supervisor, work)
+            except ServerFailed as exc:
+                results["state_rows_error"] = str(exc)
+                log(f"no redis row: {exc}")
         if args.calls:
             log(
                 f"load: calls {','.join(args.calls)}, {args.rounds} round(s), wrk -t{args.threads} "
                 f"-c{args.connections}, {args.warmup} s warm-up + {args.duration} s"
             )
             phase.run(contenders, args.calls)
+        lm = contenders[0]
+        if "sessions" in args.extras:
+            log(f"memory: {args.sessions:,} completed sessions in one in-memory mock")
+            results["sessions"] = state.measure_sessions(supervisor, lm.argv, wrk_bin, work, args.sessions)
+        if args.soak:
+            log(f"soak: {args.soak} s of session traffic, --retention {state.SOAK_RETENTION_S}")
+            results["soak"] = state.soak(supervisor, lm.argv, wrk_bin, work, args.soak)
         if "suite" in args.extras:
             log("contract suite" + (" (one module)" if args.quick else ""))
             results["contract_suite"] = extras.measure_suite(work, args.quick, env)

@@ -3,7 +3,8 @@
 The files are real and decodable (``fixtures/media/``), read once at start-up. A link carries
 its asset, its owner (a signatureId, a livenessId, an SdkToken: as a keyed tag) and its expiry on
 the mock clock, signed with an HMAC, so nothing is stored per link and processes that share the
-key accept each other's links; ``revoke(owner)`` (PII clear-data) kills every link of that owner.
+key accept each other's links; ``revoke(owner)`` (PII clear-data) kills every link of that owner,
+on every process of a shared state (the revocation goes through the store's log, ``RevocationLog``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from starlette.routing import BaseRoute, Route
 from .clock import DAY_MS, MockClock
 
 MEDIA_PREFIX = "/__mock/media"
+
+
+class RevocationLog(Protocol):
+    """Where revocations are recorded for every process, and the generation (a ``Store``)."""
+
+    def revoke_links(self, tag: str, stamp: int) -> None: ...
+    def link_revocations(self, after: int) -> tuple[list[tuple[str, int]], int]: ...
+    def generation_seen(self) -> int: ...
 
 
 class HasScope(Protocol):
@@ -104,21 +113,36 @@ class MediaLinks:
     The link carries its asset, its owner (as a keyed tag: an SdkToken never shows in a URL) and
     its expiry, with an HMAC over them, so it answers for its whole life however many others were
     issued, and nothing is stored per link. ``revoke(owner)`` (PII clear-data) remembers when the
-    owner's links were revoked: links issued until then are refused. ``reset`` starts a new epoch
-    (part of every MAC): links issued before a reset are refused after it.
+    owner's links were revoked: links issued until then are refused. The state's generation is
+    the epoch (part of every MAC): links issued before a reset are refused after it.
+
+    Revocations are written to the store's log and kept here too: checking a link is a dict
+    lookup. On a fleet, ``follow`` reads what other processes revoked (``store.fleet`` calls it
+    before the next request once the log moved), so every replica refuses a revoked link.
+    Known limit on a fleet: a revocation covers the stamps this process issued and the fleet's
+    clock now; a link another replica stamped later (its mock clock ahead of this one's, or the
+    clock moved back since) outlives it.
     """
 
     def __init__(
-        self, library: MediaLibrary, clock: MockClock, key: bytes, max_revocations: int = MAX_REVOCATIONS
+        self,
+        library: MediaLibrary,
+        clock: MockClock,
+        key: bytes,
+        log: RevocationLog,
+        max_revocations: int = MAX_REVOCATIONS,
     ) -> None:
         self.library = library
         self.clock = clock
         self.max_revocations = max_revocations
         self._key = key
+        self._log = log
         self._tags: dict[str, str] = {}
-        self._epoch = 0
+        self._epoch = log.generation_seen()
         self._revoked: OrderedDict[str, int] = OrderedDict()  # owner tag -> the last link stamp revoked
         self._newest = 0  # the highest stamp issued: a revocation covers every link before it
+        self._position = 0  # how far the log has been read
+        self.follow()
 
     def publish(self, asset_name: str, owner: str, lifetime_ms: int) -> str:
         """A path serving the asset until it expires (at most a day) or its owner is revoked."""
@@ -143,10 +167,25 @@ class MediaLinks:
         return self.library[link.asset]
 
     def revoke(self, owner: str) -> None:
-        """Kill every link of ``owner`` issued so far (bounded: the oldest revocations go first)."""
+        """Kill every link of ``owner`` issued so far, on every process of the state."""
         tag = self._tag(owner)
         # every stamp issued so far, even after the clock was moved back
-        self._revoked[tag] = max(self.clock.now_ms(), self._newest, self._revoked.get(tag, -1))
+        stamp = max(self.clock.now_ms(), self._newest, self._revoked.get(tag, -1))
+        self._log.revoke_links(tag, stamp)
+        self._note(tag, stamp)
+
+    def follow(self, newest: int | None = None) -> None:
+        """Take in the revocations other processes recorded since the last look (``newest``: the
+        log's newest position, if known; below what was read means the log started afresh)."""
+        if newest is not None and newest < self._position:
+            self._position = 0
+        revoked, self._position = self._log.link_revocations(self._position)
+        for tag, stamp in revoked:
+            self._note(tag, max(stamp, self._revoked.get(tag, -1)))
+
+    def _note(self, tag: str, stamp: int) -> None:
+        """Remember a revocation (bounded: the oldest revocations go first)."""
+        self._revoked[tag] = stamp
         self._revoked.move_to_end(tag)
         while len(self._revoked) > self.max_revocations:
             self._revoked.popitem(last=False)
@@ -157,7 +196,8 @@ class MediaLinks:
         return len(self._revoked)
 
     def reset(self) -> None:
-        self._epoch += 1
+        """After a reset of the state (by this process or another): the new generation's epoch."""
+        self._epoch = self._log.generation_seen()
         self._revoked.clear()
 
     def _tag(self, owner: str) -> str:

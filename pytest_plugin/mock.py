@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
-
-import httpx
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from mock_server.app import MockParts, create_app
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 SCENARIO_HEADER = "X-Mock-Scenario"
 ADMIN_TOKEN_ENV = "LIVENESS_MOCK_ADMIN_TOKEN"  # what ``liveness-mock serve`` reads too
@@ -38,8 +40,16 @@ class LivenessMock:
         self.parts = parts
         self.create_seconds = 0.0
         self.startup_seconds = 0.0
-        headers = {"X-Admin-Token": admin_token} if admin_token else {}
-        self.admin = httpx.Client(base_url=f"{url}/__admin", timeout=10, headers=headers)
+        self._admin_token = admin_token
+
+    @cached_property
+    def admin(self) -> httpx.Client:
+        """The admin API's client, made on first use: an in-process mock is ready (and reset)
+        without it, so a test that never calls the admin API never imports httpx for it."""
+        import httpx
+
+        headers = {"X-Admin-Token": self._admin_token} if self._admin_token else {}
+        return httpx.Client(base_url=f"{self.url}/__admin", timeout=10, headers=headers)
 
     @classmethod
     def start(cls, settings: Settings | None = None) -> LivenessMock:
@@ -104,11 +114,14 @@ class LivenessMock:
         self._admin("DELETE", f"/scenarios/{name}" if name else "/scenarios")
 
     def stop(self) -> None:
-        self.admin.close()
+        if "admin" in self.__dict__:  # made
+            self.admin.close()
         if self.server is not None:
             self.server.stop()
 
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
+        import httpx
+
         try:
             response = self.admin.request(method, path, json=body)
         except httpx.HTTPError as exc:

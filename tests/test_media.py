@@ -8,14 +8,15 @@ import pytest
 from mock_server.clock import DAY_MS, MockClock
 from mock_server.contract.resources import fixtures_dir
 from mock_server.media import MAX_LINK_LIFETIME_MS, MediaLibrary, MediaLinks, link_key
+from mock_server.store import MemoryStore
 
 LIBRARY = MediaLibrary(fixtures_dir() / "media")
 KEY = link_key(seed=7)
 
 
-def links(key: bytes = KEY, **limits: int) -> tuple[MediaLinks, MockClock]:
+def links(key: bytes = KEY, store: MemoryStore | None = None, **limits: int) -> tuple[MediaLinks, MockClock]:
     clock = MockClock(1_700_000_000_000, wall=lambda: 0)
-    return MediaLinks(LIBRARY, clock, key, **limits), clock
+    return MediaLinks(LIBRARY, clock, key, store or MemoryStore(), **limits), clock
 
 
 def served(media: MediaLinks, path: str) -> bool:
@@ -126,8 +127,10 @@ def test_revocations_are_bounded() -> None:
 
 
 def test_reset_refuses_links_issued_before_it() -> None:
-    media, _ = links()
+    store = MemoryStore()
+    media, _ = links(store=store)
     before = media.publish("face_far.jpg", "s1", DAY_MS)
+    store.reset()
     media.reset()
     assert not served(media, before)
     assert served(media, media.publish("face_far.jpg", "s1", DAY_MS))
@@ -141,3 +144,17 @@ def test_instances_with_one_key_accept_each_others_links_and_only_they() -> None
     assert served(twin, path) and not served(stranger, path)
     assert link_key(seed=7) == link_key(seed=7) != link_key(seed=8)
     assert link_key() != link_key()  # no seed, no secret: random per instance
+
+
+def test_a_revocation_through_one_instance_is_followed_by_another_on_the_same_store() -> None:
+    """What two processes on one shared state do (tests/store/test_fleet.py runs them for real)."""
+    store = MemoryStore()
+    issuer, _ = links(store=store)
+    other, _ = links(store=store)
+    path = issuer.publish("face_far.jpg", "s1", DAY_MS)
+    assert served(other, path)
+    issuer.revoke("s1")
+    assert served(other, path)  # not followed yet: the fleet calls follow once the log moved
+    other.follow(store.control().revocations)
+    assert not served(other, path) and not served(issuer, path)
+    assert served(other, other.publish("face_far.jpg", "s1", DAY_MS))

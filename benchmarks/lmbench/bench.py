@@ -28,6 +28,7 @@ from .calls import CALLS_BY_ID, Answer, Call, Load
 from .checks import CheckResult, check_ceiling, check_mock
 from .contenders import Contender
 from .procs import CLK_TCK, ProcStat, Server, ServerFailed, Supervisor, free_port, machine_cpu, session_stat
+from .state import RedisServer, slot_state
 
 CORES = os.cpu_count() or 1
 QUIET_CORES = 0.15  # machine busy below this between slots counts as quiet
@@ -55,6 +56,7 @@ class LoadPhase:
     settings: Settings
     env: dict[str, str]
     log: Any
+    redis: RedisServer | None = None  # the shared state of the ``redis`` row, if it runs
     loads: dict[str, Load] = field(default_factory=dict)
     captured: dict[str, Answer] = field(default_factory=dict)
     slots: list[dict[str, Any]] = field(default_factory=list)
@@ -110,9 +112,10 @@ class LoadPhase:
         env = dict(self.env)
         if contender.kind == "ceiling":
             env["BENCH_CEILING_SPEC"] = str(self._ceiling_spec(call))
-        server = Server(name, contender.argv(port, extra), port, self.work / "logs" / f"{name}.log", env)
         record["command_extra"] = extra
         try:
+            state = slot_state(contender.state, self.work, name, self.redis)
+            server = Server(name, contender.argv(port, extra, state), port, self.work / "logs" / f"{name}.log", env)
             self.supervisor.start_ready(server)
         except ServerFailed as exc:
             record["error"] = str(exc)

@@ -23,11 +23,13 @@ class Contender:
     id: str
     label: str
     kind: str  # "mock" or "ceiling"
-    command: tuple[str, ...]  # "{port}" is replaced by the slot's port
+    command: tuple[str, ...]  # "{port}" is replaced by the slot's port, "{state}" by its --state URL
     calls: tuple[str, ...]
+    state: str = ""  # "sqlite" or "redis": the slot gets a fresh shared state of that kind
 
-    def argv(self, port: int, extra: list[str] | None = None) -> list[str]:
-        return [part.replace("{port}", str(port)) for part in self.command] + list(extra or [])
+    def argv(self, port: int, extra: list[str] | None = None, state: str = "") -> list[str]:
+        parts = [part.replace("{port}", str(port)).replace("{state}", state) for part in self.command]
+        return parts + list(extra or [])
 
     def shown(self) -> str:
         """The command line as documentation: venv paths shortened, the ceiling's app dir relative."""
@@ -58,6 +60,21 @@ def mock_contender(id_: str, args: str, calls: tuple[str, ...]) -> Contender:
     label = "liveness-mock serve" + (f" {args}" if args else "")
     command = (liveness_mock_bin(), "serve", "--port", "{port}", *shlex.split(args))  # loopback is its default
     return Contender(id_, label, "mock", command, calls)
+
+
+STATE_ROWS = {  # issue 12: --only id -> (contender id, arguments, state kind), on call (a)
+    "sqlite2": ("w2-sqlite", "--workers 2 --state {state}", "sqlite"),
+    "redis": ("redis", "--state {state}", "redis"),
+}
+STATE_CALLS = ("a",)
+
+
+def state_contender(row: str) -> Contender:
+    """A mock row on a shared state, compared with ``lm`` (one in-memory worker)."""
+    cid, args, kind = STATE_ROWS[row]
+    shown = args.replace("{state}", "sqlite:///<fresh file>" if kind == "sqlite" else "redis://127.0.0.1:<port>/0")
+    command = (liveness_mock_bin(), "serve", "--port", "{port}", *shlex.split(args))
+    return Contender(cid, f"liveness-mock serve {shown}", "mock", command, STATE_CALLS, kind)
 
 
 def ceiling_contender(calls: tuple[str, ...]) -> Contender:

@@ -30,13 +30,15 @@ def summarise(slots: list[dict[str, Any]], call_ids: list[str], contender_ids: l
                 continue
             checks[cid] = [s.get("check", {"passed": False, "detail": s.get("error", "not run")}) for s in mine]
             per[cid] = _contender_summary(mine)
-        ceiling = per.get("ceiling", {})
+        ceiling, lm = per.get("ceiling", {}), per.get("lm", {})
         ratios = {cid: _ratios(row, ceiling) for cid, row in per.items() if cid != "ceiling"}
+        to_lm = {cid: _ratios(row, lm) for cid, row in per.items() if cid not in {"ceiling", "lm"}}
         calls[call_id] = {
             "title": call.title,
             "note": call.note,
             "contenders": per,
             "ratio_to_ceiling": ratios,
+            "ratio_to_lm": to_lm,  # other mock rows (a shared state, more workers) against one in-memory worker
             "functional_checks": checks,
             "functional_check_passed": bool(checks) and all(c.get("passed") for cs in checks.values() for c in cs),
         }
@@ -194,6 +196,9 @@ def markdown(results: dict[str, Any]) -> str:
     out += _load_table(results)
     out += _cores_table(results)
     out += _answers_section(results)
+    out += _state_section(results)
+    out += _sessions_section(results)
+    out += _soak_section(results)
     out += _startup_section(results)
     out += _fixture_section(results)
     out += _suite_section(results)
@@ -301,6 +306,77 @@ def _answers_section(results: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+STATE_TARGETS = {"w2-sqlite": 1.3, "redis": 0.6}  # issue 12: req/s x one in-memory worker, at least
+
+
+def _state_section(results: dict[str, Any]) -> list[str]:
+    """Other mock rows (issue 12: a shared state) against ``lm``, one in-memory worker, same rounds."""
+    rows = [
+        (call_id, cid, row, call["ratio_to_lm"].get(cid, {}))
+        for call_id, call in results["calls"].items()
+        for cid, row in call["contenders"].items()
+        if cid not in {"lm", "ceiling"}
+    ]
+    error = results.get("state_rows_error")
+    if not rows and not error:
+        return []
+    out = [
+        "## Other mock rows against one in-memory worker (`lm`)",
+        "",
+        f"{TIMES} lm: the row's figure divided by `lm`'s on the same call in the same rounds. Issue 12's targets: "
+        f"2 workers on SQLite at least 1.3{TIMES} lm's req/s, one process on Redis at least 0.6{TIMES}.",
+        "",
+        f"| call | contender | req/s | req/s {TIMES} lm | target | p99 ms | CPU µs/req | CPU {TIMES} lm | RSS MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for call_id, cid, row, ratio in rows:
+        target = STATE_TARGETS.get(cid)
+        out.append(
+            f"| {call_id} | {cid} | {_num(row['rps'], 0)} | {_x(ratio.get('rps'))} "
+            f"| {_x(target) if target else '-'} | {_num(row['p99_ms'], 2)} | {_num(row['cpu_us_per_req'], 0)} "
+            f"| {_x(ratio.get('cpu_us_per_req'))} | {_num(row['rss_mib'], 0)} |"
+        )
+    if error:
+        out.append(f"| | redis | ERROR: {error} | | | | | | |")
+    return [*out, ""]
+
+
+def _sessions_section(results: dict[str, Any]) -> list[str]:
+    found = results.get("sessions")
+    if not found:
+        return []
+    return [
+        "## Memory per session",
+        "",
+        "One in-memory mock (default options): RSS after a warm-up, then after N H5 sessions made with Get Token and "
+        "completed as `pass` through `/__admin/sessions/{id}/complete` (wrk's Lua, 8 connections). Issue 12's "
+        "target: 100,000 sessions under 150 MiB.",
+        "",
+        "| sessions made | RSS before MiB | RSS after MiB | bytes per session | seconds |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {_num(found['sessions_made'], 0)} | {_num(found['rss_before_mib'], 1)} | {_num(found['rss_after_mib'], 1)} "
+        f"| {_num(found['bytes_per_session'], 0)} | {_num(found['seconds'], 1)} |",
+        "",
+    ]
+
+
+def _soak_section(results: dict[str, Any]) -> list[str]:
+    found = results.get("soak")
+    if not found:
+        return []
+    samples = ", ".join(f"{t:.0f} s: {m:.1f}" for t, m in found["samples"])
+    return [
+        "## Soak",
+        "",
+        f"One in-memory mock with `--retention {found['retention_s']}`: Get Token + complete for {found['seconds']} s "
+        f"({_num(found['sessions_made'], 0)} sessions). With expiry on, RSS must level off: growth over the second "
+        f"half {_num(found['growth_second_half_mib'], 1)} MiB, max {_num(found['rss_max_mib'], 1)} MiB.",
+        "",
+        f"RSS MiB over time: {samples}.",
+        "",
+    ]
+
+
 def _startup_section(results: dict[str, Any]) -> list[str]:
     startup = results.get("startup")
     if not startup:
@@ -372,6 +448,9 @@ def _method_section(results: dict[str, Any]) -> list[str]:
         "",
         contenders,
         "",
+        "- Before anything runs, the mock's packages are byte-compiled (`python -m compileall`), as `pip "
+        "install` does for a wheel: an editable install under PYTHONDONTWRITEBYTECODE would otherwise compile "
+        "every module at every start (about 50 ms of CPU here).",
         "- Every server runs in its own session (setsid) and is stopped by pid (TERM, then TERM/KILL to its "
         "group); a fresh server per slot, so one call's state never weighs on another's.",
         "- State is prepared through the mock's HTTP API only (Token Authentication, Get Token, "

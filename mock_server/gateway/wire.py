@@ -56,7 +56,16 @@ class WireRequest:
         declared = self.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise BodyTooLarge
-        chunks, size, more = [], 0, True
+        message = await self.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk: bytes = message.get("body", b"")
+        if len(chunk) > limit:
+            raise BodyTooLarge
+        if not message.get("more_body", False):  # the usual body: one message
+            self.raw_body = chunk
+            return chunk
+        chunks, size, more = [chunk], len(chunk), True
         while more:
             message = await self.receive()
             if message["type"] == "http.disconnect":
@@ -67,10 +76,7 @@ class WireRequest:
                 raise BodyTooLarge
             chunks.append(chunk)
             more = message.get("more_body", False)
-            if len(chunks) == 1 and not more:
-                self.raw_body = chunk
-        if len(chunks) != 1:
-            self.raw_body = b"".join(chunks)
+        self.raw_body = b"".join(chunks)
         return self.raw_body
 
     async def is_disconnected(self) -> bool:
@@ -80,7 +86,4 @@ class WireRequest:
 
 def header_dict(raw: Any) -> dict[str, str]:
     """ASGI headers as a dict; of a repeated header the first value counts (as Starlette's ``get``)."""
-    found: dict[str, str] = {}
-    for name_bytes, value_bytes in reversed(raw):
-        found[name_bytes.decode("latin-1")] = value_bytes.decode("latin-1")
-    return found
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(raw)}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..clock import MockClock
@@ -114,6 +114,7 @@ class ScenarioBook:
             self.scenario(name)
         self.startup = tuple(startup)
         self.active: dict[str, State] = {}
+        self._order: tuple[State, ...] | None = None  # running(), rebuilt after ``active`` changed
         self._revisions: dict[str, int] = {}
         self._since: dict[tuple[str, str], int] = {}
 
@@ -136,6 +137,7 @@ class ScenarioBook:
         scenario = self.scenario(name)
         activation = Activation(name, secrets.token_hex(8), self.clock.now_ms(), via)
         previous = self.active.pop(name, None)
+        self._order = None
         self.store.save_activation(activation)
         if previous is not None:
             self.store.drop(previous.scope)
@@ -152,6 +154,7 @@ class ScenarioBook:
 
     def _switch_off(self, names: list[str]) -> list[str]:
         dropped = self.store.drop_activations(names)
+        self._order = None
         for name in names:
             state = self.active.pop(name, None)
             if state is not None:
@@ -188,16 +191,24 @@ class ScenarioBook:
                 self._since[(scope, key)] = since
         return State(scenario, f"{scope}|{key}", f"{self.seed}:{name}:{caller}", since, "header", self.store)
 
-    def running(self) -> Iterator[State]:
-        """Active states in the order they answer: always-on first, then by activation."""
-        yield from (s for s in self.active.values() if s.scenario.always_on)
-        yield from (s for s in self.active.values() if not s.scenario.always_on)
+    def running(self) -> tuple[State, ...]:
+        """Active states in the order they answer: always-on first, then by activation (kept
+        between changes: every vendor request asks)."""
+        order = self._order
+        if order is None:
+            states = self.active.values()
+            order = self._order = (
+                *(s for s in states if s.scenario.always_on),
+                *(s for s in states if not s.scenario.always_on),
+            )
+        return order
 
     def reset(self) -> None:
         """Back to start-up (after the store was reset): no inline scenarios, always-on and
         ``--scenario`` ones active, callers forgotten."""
         self.defined = dict(self._shipped)
         self.active.clear()
+        self._order = None
         self._revisions.clear()
         self._since.clear()
         for name, scenario in self.defined.items():
@@ -215,6 +226,7 @@ class ScenarioBook:
             self._revisions[name] = revision
         kept = self.active
         self.active = {}
+        self._order = None
         for name, activation in self.store.activations().items():
             scenario = self.defined.get(name)
             if scenario is None:

@@ -8,7 +8,7 @@ journal: scenario, rule, how it was activated, the random draw, the delay, the f
 from __future__ import annotations
 
 import copy
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,16 +61,17 @@ class ScenarioEngine:
                 return self.answer(fired, call)
         return None
 
-    def states(self, call: Call) -> list[State] | Response:
-        found = []
+    def states(self, call: Call) -> Sequence[State] | Response:
         named = call.request.headers.get(SCENARIO_HEADER) if self.header else None
-        if named:
-            caller = caller_of(call)
-            for name in filter(None, (n.strip() for n in named.split(","))):
-                try:
-                    found.append(self.book.for_caller(name, caller))
-                except UnknownScenario as exc:
-                    return JSONResponse({"mockError": f"X-Mock-Scenario: {exc}"}, status_code=400)
+        if not named:
+            return self.book.running()
+        found = []
+        caller = caller_of(call)
+        for name in filter(None, (n.strip() for n in named.split(","))):
+            try:
+                found.append(self.book.for_caller(name, caller))
+            except UnknownScenario as exc:
+                return JSONResponse({"mockError": f"X-Mock-Scenario: {exc}"}, status_code=400)
         return [*found, *self.book.running()]
 
     def select(self, state: State, call: Call, now: int) -> Fired | None:

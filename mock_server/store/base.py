@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .records import AccessToken, Activation, Control, LivenessRecord, SdkToken, Session
 
 CALLER_LIFETIME_MS = 24 * 3600 * 1000  # a caller's X-Mock-Scenario state, from its first use
+MAX_REVOCATIONS = 50_000  # media link revocations kept (the oldest go first)
 SessionChange = Callable[[Session], bool]  # changes the session it is given; False: nothing to write
 
 
@@ -63,6 +64,17 @@ class Store(Protocol):
     def ui_config(self, account: str) -> dict[str, Any] | None: ...
     def used(self, account: str) -> int: ...
     def charge(self, account: str) -> int: ...
+
+    # media link revocations (PII clear-data, a settled SdkToken): a log every replica follows
+    def revoke_links(self, tag: str, stamp: int) -> None:
+        """Links of the owner ``tag`` stamped up to ``stamp`` are dead (the newest MAX_REVOCATIONS kept)."""
+
+    def link_revocations(self, after: int) -> tuple[list[tuple[str, int]], int]:
+        """The (tag, stamp) revocations recorded after position ``after``, oldest first, and the
+        position of the newest (``Control.revocations``; ``after`` if there is none)."""
+
+    def generation_seen(self) -> int:
+        """The generation this process last read: what the requests it answers belong to."""
 
     # tallies (scenario counters) and rate limits, grouped by scope
     def count(self, scope: str, name: str) -> int:
@@ -136,8 +148,7 @@ class JournalStore(Protocol):
         """Append (entry, is a near miss) pairs, in order, in one write; none if the state was reset
         since ``generation`` (they were answered before the reset)."""
 
-    def generation_seen(self) -> int:
-        """The generation this process last read: what the requests it answers belong to."""
+    def generation_seen(self) -> int: ...
 
     def journal(self, limit: int, *, misses: bool = False) -> list[tuple[int, bytes]]:
         """(id, entry), newest first."""

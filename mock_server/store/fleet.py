@@ -4,7 +4,10 @@ Before each request a replica asks the store whether the control plane changed (
 bytes of shared memory beside the file, which writers of the control plane change; Redis: a flag
 its subscriber thread raises when another replica announced a change): no query unless it did.
 If so it follows: a reset (new generation) clears what this process keeps for itself, the clock
-takes the fleet's offset, the scenarios are reloaded. A state found empty (a Redis restarted
+takes the fleet's offset, the scenarios are reloaded, media link revocations recorded since the
+last look are read (so a link revoked through one replica is refused by every other one as soon as
+the revoking request has answered: SQLite raises the signal before, Redis waits for every replica's
+acknowledgement of the announcement, ``redis_announce``). A state found empty (a Redis restarted
 without its data) is joined again and started afresh.
 
 A store that cannot be reached answers HTTP 503 with a mock error body, logged once per outage.
@@ -33,6 +36,8 @@ class Fleet:
         self.on_generation: list[Callable[[], None]] = []  # what this process resets for itself
         self.on_scenarios: list[Callable[[], None]] = []
         self.on_fresh: list[Callable[[], None]] = []  # the state was lost (a Redis restarted empty)
+        self.on_revocations: list[Callable[[int], None]] = []  # given the newest position
+        self.revocations = -1  # followed on the first change whatever it is (following is idempotent)
         self.seen(store.control())
 
     def seen(self, control: Control) -> None:
@@ -57,6 +62,10 @@ class Fleet:
             self.scenarios = control.scenarios
             for follow in self.on_scenarios:
                 follow()
+        if control.revocations != self.revocations:
+            self.revocations = control.revocations
+            for revoke in self.on_revocations:
+                revoke(control.revocations)
 
 
 class Outage:

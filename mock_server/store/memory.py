@@ -17,7 +17,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .base import CALLER_LIFETIME_MS, SessionChange
+from .base import CALLER_LIFETIME_MS, MAX_REVOCATIONS, SessionChange
 from .limits import SlidingWindow, TokenBucket
 from .records import (
     DEFAULT_RETENTION_MS,
@@ -53,6 +53,7 @@ class MemoryStore:
         self.retention_ms = retention_ms
         self.generation = 0
         self._scenarios = 0  # never back to 0: a replica started after a reset must not take it for fresh
+        self._revocation_seq = 0  # never back to 0 either: positions only grow
         self.reset()
 
     # ADVANCE AI access tokens
@@ -167,9 +168,29 @@ class MemoryStore:
     def drop(self, scope: str) -> None:
         self._tallies.pop(scope, None)
 
+    # media link revocations: tag -> (position, stamp), newest last
+    def revoke_links(self, tag: str, stamp: int) -> None:
+        self._revocation_seq += 1
+        self._revoked.pop(tag, None)
+        self._revoked[tag] = (self._revocation_seq, stamp)
+        while len(self._revoked) > MAX_REVOCATIONS:
+            self._revoked.popitem(last=False)
+
+    def link_revocations(self, after: int) -> tuple[list[tuple[str, int]], int]:
+        found = []
+        for tag in reversed(self._revoked):
+            position, stamp = self._revoked[tag]
+            if position <= after:
+                break
+            found.append((tag, stamp))
+        return found[::-1], max(after, self._revocation_seq)
+
+    def generation_seen(self) -> int:
+        return self.generation
+
     # control plane (one process: nobody else to tell)
     def control(self) -> Control:
-        return Control(self.generation, self._clock_offset, self._scenarios)
+        return Control(self.generation, self._clock_offset, self._scenarios, self._revocation_seq)
 
     def changed(self) -> bool:
         return False
@@ -253,6 +274,7 @@ class MemoryStore:
         self._finished: deque[str] = deque()  # in the order they finished (again if they finish again)
         self._liveness_order: deque[str] = deque()
         self._sdk_order: deque[str] = deque()
+        self._revoked: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._clock_offset = None
         self.generation += 1
         return self.generation

@@ -139,8 +139,10 @@ class Activation:
 @dataclass(frozen=True, slots=True)
 class Control:
     """The fleet-wide settings every replica follows: bumped ``generation`` on reset, the mock
-    clock's offset (None until set), and the version of the scenario activations."""
+    clock's offset (None until set), the version of the scenario activations, and the position
+    of the newest media link revocation."""
 
     generation: int = 0
     clock_offset: int | None = None
     scenarios: int = 0
+    revocations: int = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 NAMES = (
     "POLL", "SAVE_SESSION", "BY_PAGE", "CHANGE", "COUNT", "TAKE", "ADMIT", "JOIN", "CLOCK", "SCENARIO_WRITE",
-    "SCENARIO_DROP", "JOURNAL_APPEND",
+    "SCENARIO_DROP", "JOURNAL_APPEND", "REVOKE",
 )  # fmt: skip
 
 # KEYS[1] session hash {d data, a owner, p polls, v version, f "1" once finished}; ARGV[1] account.
@@ -131,4 +131,12 @@ for i = 3, #ARGV, 2 do
   if ARGV[i + 1] == '1' then redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id, 'e', ARGV[i]) end
 end
 return 1
+"""
+
+# KEYS: control hash, revocations stream; ARGV: tag, stamp, size. The revocation goes to the
+# capped stream under the id <n>-0, n the control hash's "rev" (kept across resets: it only grows).
+REVOKE = """
+local n = redis.call('HINCRBY', KEYS[1], 'rev', 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], n .. '-0', 't', ARGV[1], 's', ARGV[2])
+return n
 """

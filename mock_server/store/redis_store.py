@@ -20,7 +20,7 @@ from redis.retry import Retry
 
 from ..clock import MockClock
 from . import codec, redis_scripts
-from .base import CALLER_LIFETIME_MS, SessionChange, StateUnavailable, without_password
+from .base import CALLER_LIFETIME_MS, MAX_REVOCATIONS, SessionChange, StateUnavailable, without_password
 from .fleet import Outage
 from .records import AccessToken, Activation, Control, LivenessRecord, SdkToken, Session
 from .redis_announce import Announcer
@@ -209,6 +209,21 @@ class RedisStore:
     def charge(self, account: str) -> int:
         return int(self.lane.call("HINCRBY", PREFIX + "used", account, 1))
 
+    # media link revocations: a capped stream, announced like a control-plane change
+    @_guarded
+    def revoke_links(self, tag: str, stamp: int) -> None:
+        self._run("REVOKE", [PREFIX + "ctl", PREFIX + "rv"], [tag, stamp, MAX_REVOCATIONS])
+        self.announcer.announce()
+
+    @_guarded
+    def link_revocations(self, after: int) -> tuple[list[tuple[str, int]], int]:
+        found = self.lane.call("XRANGE", PREFIX + "rv", f"{after + 1}-0", "+")
+        revoked = []
+        for _, fields in found:
+            entry = dict(_pairs(fields))
+            revoked.append((entry[b"t"].decode(), int(entry[b"s"])))
+        return revoked, int(found[-1][0].partition(b"-")[0]) if found else after
+
     # tallies and limits: one hash per scope and kind, so a scope goes with one DEL
     @_guarded
     def count(self, scope: str, name: str) -> int:
@@ -236,11 +251,14 @@ class RedisStore:
     def control(self) -> Control:
         self.announcer.dirty = False  # before reading: an announcement from now on raises it again
         try:
-            generation, offset, scenarios = self.lane.call("HMGET", PREFIX + "ctl", "gen", "clock", "scen")
+            generation, offset, scenarios, revocations = self.lane.call(
+                "HMGET", PREFIX + "ctl", "gen", "clock", "scen", "rev"
+            )
         except BaseException:
             self.announcer.dirty = True  # not read: the next request tries again
             raise
-        control = Control(int(generation or 1), None if offset is None else int(offset), int(scenarios or 0))
+        offset = None if offset is None else int(offset)
+        control = Control(int(generation or 1), offset, int(scenarios or 0), int(revocations or 0))
         if control.generation != self._generation:
             self._generation = control.generation
             self._tokens.clear()  # a reset happened: tokens minted before it are gone

@@ -50,10 +50,12 @@ CREATE TABLE IF NOT EXISTS callers (
   scope TEXT NOT NULL, caller TEXT NOT NULL, since_ms INTEGER NOT NULL, PRIMARY KEY (scope, caller)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, miss INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS journal_misses ON journal (miss, id);
+CREATE TABLE IF NOT EXISTS link_revocations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, tag TEXT NOT NULL, stamp INTEGER NOT NULL);
 """
 DATA_TABLES = (
     "tokens", "sessions", "liveness", "sdk_tokens", "ui_configs", "usage", "counters", "buckets", "windows",
-    "activations", "inline_scenarios", "callers", "journal",
+    "activations", "inline_scenarios", "callers", "journal", "link_revocations",
 )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import codec
-from .base import CALLER_LIFETIME_MS, SessionChange
+from .base import CALLER_LIFETIME_MS, MAX_REVOCATIONS, SessionChange
 from .limits import SlidingWindow, TokenBucket
 from .records import AccessToken, Activation, Control, LivenessRecord, SdkToken, Session
 from .sqlite_db import DATA_TABLES, ChangeSignal, SqliteDb
@@ -192,13 +192,29 @@ class SqliteStore:
             for table in ("counters", "buckets", "windows"):
                 db.execute(f"DELETE FROM {table} WHERE scope = ?", (scope,))
 
+    # media link revocations: a table of positions (AUTOINCREMENT: they only grow, across resets too)
+    def revoke_links(self, tag: str, stamp: int) -> None:
+        with self.sql.write() as db:
+            seq = db.execute("INSERT INTO link_revocations (tag, stamp) VALUES (?, ?) RETURNING seq", (tag, stamp))
+            last = seq.fetchone()[0]
+            if last % TRIM_EVERY == 0:
+                db.execute("DELETE FROM link_revocations WHERE seq <= ?", (last - MAX_REVOCATIONS,))
+        self.signal.raise_()
+
+    def link_revocations(self, after: int) -> tuple[list[tuple[str, int]], int]:
+        rows = self.sql.all("SELECT seq, tag, stamp FROM link_revocations WHERE seq > ? ORDER BY seq", (after,))
+        return [(tag, stamp) for _, tag, stamp in rows], rows[-1][0] if rows else after
+
     # control plane
     def control(self) -> Control:
-        generation, offset, scenarios = self.sql.one("SELECT generation, clock_offset, scenarios FROM control")
+        generation, offset, scenarios, revocations = self.sql.one(
+            "SELECT generation, clock_offset, scenarios, (SELECT coalesce(max(seq), 0) FROM link_revocations)"
+            " FROM control"
+        )
         if generation != self._generation:
             self._generation = generation
             self._tokens.clear()  # a reset happened: tokens minted before it are gone
-        return Control(generation, offset, scenarios)
+        return Control(generation, offset, scenarios, revocations)
 
     def changed(self) -> bool:
         """A few bytes of shared memory tell, not a query (and a read every RECHECK_S anyway)."""

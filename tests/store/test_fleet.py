@@ -19,7 +19,7 @@ from mock_server.app import create_app
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 
-from ..helpers import GET_RESULT_PATH, access_token, complete, h5_session, signed_body
+from ..helpers import CLEAR_PATH, GET_RESULT_PATH, VIDEO_PATH, access_token, complete, h5_session, signed_body
 from ..processes import MockProcess, RedisServer
 from ..tencent.signer import Signed, code_of
 from .load import Load, everything_served
@@ -149,6 +149,33 @@ def test_a_reset_through_one_clears_the_other(fleet: Fleet) -> None:
     assert fleet.one.get("/__admin/sessions").json()["sessions"] == []
     active = fleet.one.get("/__admin/scenarios", params={"active": "true"}).json()["scenarios"]
     assert [s["name"] for s in active] == ["magic-values"]
+
+
+def video_link(client: httpx.Client, token: str) -> tuple[str, str]:
+    """(signatureId, the path of its video link) of a passed session, made through ``client``."""
+    signature_id = h5_session(client, token)["signatureId"]
+    complete(client, signature_id, "pass")
+    answer = client.get(VIDEO_PATH, params={"signatureId": signature_id}, headers={"X-ACCESS-TOKEN": token})
+    return signature_id, urlsplit(answer.json()["data"]["videoUrl"]).path
+
+
+def test_clear_data_through_one_kills_the_media_links_on_the_other(fleet: Fleet) -> None:
+    token = access_token(fleet.one)
+    signature_id, path = video_link(fleet.one, token)
+    _, kept = video_link(fleet.one, token)
+    assert fleet.two.get(path).status_code == 200  # one's link, served by two
+    cleared = fleet.two.get(CLEAR_PATH, params={"signatureId": signature_id}, headers={"X-ACCESS-TOKEN": token})
+    assert cleared.json()["code"] == "SUCCESS"
+    assert fleet.one.get(path).status_code == 404 and fleet.two.get(path).status_code == 404
+    assert fleet.one.get(kept).status_code == 200 and fleet.two.get(kept).status_code == 200
+
+
+def test_a_reset_through_one_ends_the_media_links_of_both(fleet: Fleet) -> None:
+    _, before = video_link(fleet.one, access_token(fleet.one))
+    fleet.two.post("/__admin/reset")
+    assert fleet.one.get(before).status_code == 404 and fleet.two.get(before).status_code == 404
+    _, after = video_link(fleet.one, access_token(fleet.one))
+    assert fleet.two.get(after).status_code == 200  # one epoch for both: the state's generation
 
 
 def flaky_codes(clients: list[httpx.Client], header: bool) -> list[str]:
