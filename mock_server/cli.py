@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .proxy.cli import add_parser as add_proxy_parser
 from .settings import Settings
 
 
@@ -125,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         help="servers at this mock (http://127.0.0.1:8080/@sg-api...) instead of the vendor's hosts",
     )
     openapi.set_defaults(run=_openapi)
+    add_proxy_parser(sub)
     return parser
 
 

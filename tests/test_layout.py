@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mock_server"
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
+    {"proxy"},
     {"app", "server"},
     {"advance", "tencent"},
     {"scenarios", "journal"},

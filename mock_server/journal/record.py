@@ -60,7 +60,11 @@ class Entry:
             "code": notes.get("code"),
             "status": self.status,
             "latencyMs": round(self.latency_ms, 2),
-        } | {key: notes[key] for key in ("scenario", "rule", "via", "draw", "delayMs", "fault") if key in notes}
+        } | {
+            key: notes[key]
+            for key in ("scenario", "rule", "via", "draw", "delayMs", "fault", "upstream", "contract")
+            if key in notes
+        }
 
 
 class Kept:

@@ -1,0 +1,153 @@
+"""The proxy's gateway interceptor: forward the request, check both sides against the contract.
+
+It runs after the scenario engine (a scenario may still answer instead, or damage the real
+answer: ``ProxyEngine``) and before any guard (the real service authenticates). The request is
+checked against its schema, the real answer against the contract (``contract.conformance``);
+what differs goes to the journal (``contract`` in the request's entry), to the answer's
+``X-Liveness-Contract`` header, and to the recording. The answer itself passes unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.responses import Response
+
+from ..contract.catalog import Catalog
+from ..contract.conformance import Difference, differences
+from ..contract.outcome import ApiError
+from ..contract.schemas import ContractSchemas
+from ..contract.validation import RequestChecker
+from ..gateway.call import Call
+from ..jsonwire import JSONError, loads
+from .recorder import Recorder
+from .upstream import TencentSigner, Upstreams, request_headers, response_headers
+from .volatile import MEDIA_PLACEHOLDER, is_media_or_url
+
+log = logging.getLogger("mock_server.proxy")
+CONTRACT_HEADER = "X-Liveness-Contract"
+HEADER_LIMIT = 1024  # of the header's value: the journal has every difference
+UNREACHABLE = 502
+
+
+@dataclass(frozen=True)
+class RealAnswer:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def response(self, extra: Mapping[str, str]) -> Response:
+        response = Response(self.body, status_code=self.status)
+        response.raw_headers = [
+            *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in [*self.headers, *extra.items()]),
+            (b"content-length", str(len(self.body)).encode()),
+        ]
+        return response
+
+
+class Forwarder:
+    def __init__(
+        self,
+        catalog: Catalog,
+        contract: ContractSchemas,
+        upstreams: Upstreams,
+        client: httpx.AsyncClient,
+        signer: TencentSigner | None = None,
+        recorder: Recorder | None = None,
+    ) -> None:
+        self.catalog, self.contract, self.upstreams, self.client = catalog, contract, upstreams, client
+        self.signer, self.recorder = signer, recorder
+        self.checker = RequestChecker(contract)
+
+    async def __call__(self, call: Call) -> Response:
+        return await self.answer(call)
+
+    async def answer(self, call: Call) -> Response:
+        """The real answer, checked and noted, with its X-Liveness-Contract header."""
+        problems = self.request_problems(call)
+        try:
+            real = await self.fetch(call)
+        except httpx.HTTPError as exc:
+            call.notes["upstream"] = {"error": type(exc).__name__}
+            call.notes["contract"] = [*problems, "upstream unreachable"]
+            body = b'{"proxyError":"the upstream could not be reached"}'
+            headers = {CONTRACT_HEADER: "upstream unreachable", "content-type": "application/json"}
+            return RealAnswer(UNREACHABLE, [], body).response(headers)
+        found = differences(self.contract, call.endpoint.id, real.status, dict(real.headers), real.body)
+        parsed = _json(real.body)
+        code = self.contract.code_of(call.endpoint.id, parsed) if parsed is not None else None
+        call.notes["code"] = code or f"HTTP {real.status}"
+        call.notes["contract"] = [*problems, *(describe(d) for d in found)]
+        call.notes["params"] = without_media(call.params)  # the journal keeps no image bytes
+        if self.recorder is not None and parsed is not None and code is not None:
+            self.recorder.record(_where(call), real.status, real.headers, parsed, code, found)
+        return real.response({CONTRACT_HEADER: header_value(call.notes["contract"])})
+
+    def request_problems(self, call: Call) -> list[str]:
+        """The code the request schema check gives (the request is forwarded anyway)."""
+        try:
+            self.checker.check(call.endpoint, call.route, call.params)
+        except ApiError as err:
+            return [f"request {err.outcome.code}"]
+        return []
+
+    async def fetch(self, call: Call) -> RealAnswer:
+        request = call.request
+        url = self.upstreams.url(call.host, request.path, request.query)
+        headers = request_headers(request.headers)
+        if call.endpoint.protocol == "tencent" and self.signer is not None and "authorization" in headers:
+            headers = self.signer.sign(headers, url, request.path, call.endpoint.service, call.body)
+        call.notes["upstream"] = {"url": url.split("?", 1)[0]}
+        sent = await self.client.request(request.method, url, headers=headers, content=call.body or request.raw_body)
+        call.notes["upstream"]["status"] = sent.status_code
+        return RealAnswer(sent.status_code, response_headers(list(sent.headers.multi_items())), sent.content)
+
+
+def describe(difference: Difference) -> str:
+    """``kind where`` (what the header and the journal list)."""
+    return f"{difference.kind} {difference.where}".strip()
+
+
+def header_value(problems: Sequence[str]) -> str:
+    if not problems:
+        return "ok"
+    value = ", ".join(problems)
+    if len(value) <= HEADER_LIMIT:
+        return value
+    kept = value[:HEADER_LIMIT].rsplit(", ", 1)[0]
+    return f"{kept}, ... ({len(problems)} in all: see /__admin/requests)"
+
+
+def without_media(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters with base64 media replaced (the journal would keep their first 2 KB)."""
+    return {k: _no_media(v) for k, v in params.items()}
+
+
+def _no_media(value: Any) -> Any:
+    if isinstance(value, str) and is_media_or_url(value) and not value.startswith(("http://", "https://")):
+        return MEDIA_PLACEHOLDER
+    if isinstance(value, dict):
+        return without_media(value)
+    if isinstance(value, list):
+        return [_no_media(v) for v in value]
+    return value
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return loads(body) if body else None
+    except JSONError:
+        return None
+
+
+def _where(call: Call) -> dict[str, str]:
+    return {
+        "host": call.host,
+        "method": call.request.method,
+        "path": call.request.path,
+        "endpoint": call.endpoint.id,
+    }

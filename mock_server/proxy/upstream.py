@@ -1,0 +1,103 @@
+"""Where a request goes upstream, with which headers, and the TC3 signature Tencent needs for it.
+
+``--upstream`` is a URL template: ``{host}`` stands for the documented host the request is for
+(``https://{host}``, the default, is the real vendor; ``http://127.0.0.1:9000/@{host}`` a second
+mock). ``--host-map LABEL=URL`` sends one host (its first label or its whole name) elsewhere.
+ADVANCE AI requests keep the caller's headers (its access token included); a Tencent API 3.0
+request was signed by the caller for the proxy's host, so it is signed again, with the
+credentials the proxy was given, for the upstream's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..gateway import tc3
+
+DEFAULT_UPSTREAM = "https://{host}"
+SECRET_ID_ENV = "LIVENESS_PROXY_TENCENT_SECRET_ID"
+SECRET_KEY_ENV = "LIVENESS_PROXY_TENCENT_SECRET_KEY"
+TOKEN_ENV = "LIVENESS_PROXY_TENCENT_TOKEN"
+# Not passed on: hop-by-hop headers, what httpx sets for the upstream, and the mock's own controls.
+DROPPED_REQUEST = frozenset(
+    (
+        "host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "upgrade",
+        "proxy-connection", "accept-encoding", "x-mock-scenario", "x-mock-caller",
+    )
+)  # fmt: skip
+DROPPED_RESPONSE = frozenset(
+    ("content-length", "connection", "keep-alive", "transfer-encoding", "content-encoding", "date", "server")
+)  # the proxy's server sends its own date
+
+
+class BadHostMap(ValueError):
+    """A ``--host-map`` entry that is not LABEL=URL for a documented host."""
+
+
+@dataclass(frozen=True)
+class Upstreams:
+    template: str = DEFAULT_UPSTREAM
+    by_host: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, template: str, host_map: Sequence[str], hosts: Sequence[str]) -> Upstreams:
+        by_label = {h.split(".", 1)[0]: h for h in reversed(hosts)} | {h: h for h in hosts}
+        mapped = {}
+        for entry in host_map:
+            label, sep, url = entry.partition("=")
+            if not sep or not url or label.lower() not in by_label:
+                raise BadHostMap(f"--host-map {entry!r}: expected LABEL=URL with a documented host or its first label")
+            mapped[by_label[label.lower()]] = url
+        return cls(template, mapped)
+
+    def url(self, host: str, path: str, query: str) -> str:
+        base = self.by_host.get(host, self.template).replace("{host}", host).rstrip("/")
+        return f"{base}{path}" + (f"?{query}" if query else "")
+
+
+def request_headers(sent: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in sent.items() if name not in DROPPED_REQUEST}
+
+
+def response_headers(raw: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in raw if name.lower() not in DROPPED_RESPONSE]
+
+
+@dataclass(frozen=True)
+class TencentSigner:
+    """Signs API 3.0 requests as the proxy's own SecretId (from the environment). ``repr`` hides the key."""
+
+    secret_id: str
+    secret_key: str = field(repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> TencentSigner | None:
+        secret_id, secret_key = env.get(SECRET_ID_ENV), env.get(SECRET_KEY_ENV)
+        if not secret_id or not secret_key:
+            return None
+        return cls(secret_id, secret_key, env.get(TOKEN_ENV) or None)
+
+    def sign(self, headers: dict[str, str], url: str, path: str, service: str, body: bytes) -> dict[str, str]:
+        """``headers`` for ``url`` with a fresh X-TC-Timestamp and Authorization (the caller's dropped).
+
+        The canonical URI is the path the caller used (``/``): the one the vendor's API 3.0 signs,
+        also when the upstream URL names the host in its path (``/@faceid...``, a second mock)."""
+        signed = {k: v for k, v in headers.items() if k not in ("authorization", "x-tc-timestamp", "x-tc-token")}
+        content_type = signed.setdefault("content-type", "application/json")
+        timestamp = int(time.time())
+        host = urlsplit(url).netloc
+        canonical = tc3.canonical_request(
+            "POST", path, "", {"content-type": content_type, "host": host}, ("content-type", "host"), body
+        )
+        signed["x-tc-timestamp"] = str(timestamp)
+        signed["authorization"] = tc3.authorization_header(
+            self.secret_id, self.secret_key, timestamp, service, canonical
+        )
+        if self.token:
+            signed["x-tc-token"] = self.token
+        return signed

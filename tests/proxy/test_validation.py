@@ -1,0 +1,54 @@
+"""The validation proxy flags each difference a drifted upstream injects, once and of the right kind,
+and nothing on a faithful upstream."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from ..helpers import GET_RESULT_PATH, TOKEN_PATH
+from .conftest import Chain
+from .mutator import MUTATIONS
+
+
+def test_a_faithful_answer_is_ok_and_passes_unchanged(clean: Chain) -> None:
+    answer = clean.token_answer()
+    assert answer.status_code == 200 and answer.json()["code"] == "SUCCESS"
+    assert answer.headers["x-liveness-contract"] == "ok"
+    [entry] = clean.journal()
+    assert entry["endpoint"] == "token_authentication" and entry["contract"] == []
+    assert entry["upstream"] == {"url": f"{clean.mutator_url}/@api.advance.ai{TOKEN_PATH}", "status": 200}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_each_injected_difference_is_flagged_once_with_its_kind(clean: Chain, mutation: str) -> None:
+    if mutation == "renamed_header":  # an answer that carries Retry-After (SERVICE_BUSY)
+        httpx.post(clean.upstream.url + "/__admin/scenarios/token_authentication.SERVICE_BUSY", timeout=10)
+    clean.mutator.mutation = mutation
+    expected = MUTATIONS[mutation][1]
+    answer = clean.token_answer()
+    assert answer.headers["x-liveness-contract"] == expected
+    [entry] = clean.journal()
+    assert entry["contract"] == [expected]
+
+
+def test_a_request_that_breaks_its_schema_is_flagged_and_still_forwarded(clean: Chain) -> None:
+    headers = {"X-ACCESS-TOKEN": clean.token()}
+    answer = httpx.post(clean.proxy.url + GET_RESULT_PATH, json={"signatureId": 5}, headers=headers, timeout=10)
+    assert answer.json()["code"] == "PARAMETER_ERROR"  # the upstream's own answer
+    assert answer.headers["x-liveness-contract"] == "request PARAMETER_ERROR"
+    [forwarded] = clean.journal("get_result", of=clean.upstream)
+    assert forwarded["body"] == {"signatureId": 5}
+
+
+def test_an_unreachable_upstream_is_a_502_that_says_so(tmp_path: object) -> None:
+    from ..processes import free_port
+    from .conftest import start_proxy
+
+    proxy = start_proxy(f"http://127.0.0.1:{free_port()}/@{{host}}")
+    try:
+        answer = httpx.post(proxy.url + TOKEN_PATH, json={}, timeout=10)
+        assert (answer.status_code, answer.headers["x-liveness-contract"]) == (502, "upstream unreachable")
+        assert "proxyError" in answer.json()
+    finally:
+        proxy.stop()
