@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import CoroutineType
 from typing import Any
 
@@ -103,6 +103,9 @@ class Gateway:
         self.interceptors = list(interceptors)
         self.checks = list(checks)
         self.recorder: Recorder | None = None
+        # What takes a request whose parameters the front cannot read (the validation proxy forwards it
+        # anyway); None, or no such hook: the protocol's documented error, as the vendor would answer.
+        self.unreadable: Callable[[Call, ApiError], Awaitable[ASGIApp | None]] | None = None
         self.violations: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -143,7 +146,17 @@ class Gateway:
         notes["endpoint"] = endpoint.id
         try:
             front = self.fronts[endpoint.protocol]
-            params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
+            try:
+                params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
+            except ApiError as err:
+                passed = (
+                    await self.unreadable(Call(endpoint, found, host, {}, request, notes), err)
+                    if self.unreadable
+                    else None
+                )
+                if passed is None:
+                    raise
+                return passed
             notes["params"] = params
             call = Call(endpoint, found, host, params, request, notes, body=body)
             answer = await self.intercept(call) if self.interceptors else None

@@ -54,13 +54,14 @@ def create_proxy_app(settings: Settings, options: ProxyOptions, signer: TencentS
     if options.record is not None:
         recorder = Recorder(options.record, options.upstream, _examples())
     client = httpx.AsyncClient(timeout=options.timeout_s, follow_redirects=False)
-    forwarder = Forwarder(parts.catalog, parts.contract, upstreams, client, signer, recorder)
     gateway = parts.gateway
+    forwarder = Forwarder(parts.catalog, parts.contract, upstreams, client, signer, recorder, gateway.max_body_bytes)
     engines = [i for i in gateway.interceptors if isinstance(i, ScenarioEngine)]
     assert len(engines) == 1, "the mock's gateway has one scenario engine"
     engine = ProxyEngine(engines[0].book, gateway, engines[0].example_data, header=engines[0].header)
     engine.forwarder = forwarder
     gateway.interceptors = [engine if i is engines[0] else i for i in gateway.interceptors] + [forwarder]
+    gateway.unreadable = forwarder.unreadable
     return app
 
 

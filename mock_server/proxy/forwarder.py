@@ -23,9 +23,10 @@ from ..contract.outcome import ApiError
 from ..contract.schemas import ContractSchemas
 from ..contract.validation import RequestChecker
 from ..gateway.call import Call
+from ..gateway.wire import BodyTooLarge
 from ..jsonwire import JSONError, loads
 from .recorder import Recorder
-from .upstream import TencentSigner, Upstreams, request_headers, response_headers
+from .upstream import Sent, TencentSigner, Upstreams, request_headers, response_headers
 from .volatile import MEDIA_PLACEHOLDER, is_media_or_url
 
 log = logging.getLogger("mock_server.proxy")
@@ -58,17 +59,18 @@ class Forwarder:
         client: httpx.AsyncClient,
         signer: TencentSigner | None = None,
         recorder: Recorder | None = None,
+        max_body_bytes: int = 1 << 20,
     ) -> None:
         self.catalog, self.contract, self.upstreams, self.client = catalog, contract, upstreams, client
-        self.signer, self.recorder = signer, recorder
+        self.signer, self.recorder, self.max_body_bytes = signer, recorder, max_body_bytes
         self.checker = RequestChecker(contract)
 
     async def __call__(self, call: Call) -> Response:
         return await self.answer(call)
 
-    async def answer(self, call: Call) -> Response:
+    async def answer(self, call: Call, problems: list[str] | None = None) -> Response:
         """The real answer, checked and noted, with its X-Liveness-Contract header."""
-        problems = self.request_problems(call)
+        problems = self.request_problems(call) if problems is None else problems
         try:
             real = await self.fetch(call)
         except httpx.HTTPError as exc:
@@ -82,10 +84,20 @@ class Forwarder:
         code = self.contract.code_of(call.endpoint.id, parsed) if parsed is not None else None
         call.notes["code"] = code or f"HTTP {real.status}"
         call.notes["contract"] = [*problems, *(describe(d) for d in found)]
-        call.notes["params"] = without_media(call.params)  # the journal keeps no image bytes
+        if call.params:
+            call.notes["params"] = without_media(call.params)  # the journal keeps no image bytes
         if self.recorder is not None and parsed is not None and code is not None:
             self.recorder.record(_where(call), real.status, real.headers, parsed, code, found)
         return real.response({CONTRACT_HEADER: header_value(call.notes["contract"])})
+
+    async def unreadable(self, call: Call, error: ApiError) -> Response | None:
+        """A request the mock's front refuses (wrong Content-Type, not JSON...) goes upstream too,
+        flagged with the code the front gave; one over the size limit is answered here."""
+        try:
+            call.body = call.request.raw_body or await call.request.body(self.max_body_bytes)
+        except BodyTooLarge:
+            return None
+        return await self.answer(call, [f"request {error.outcome.code}"])
 
     def request_problems(self, call: Call) -> list[str]:
         """The code the request schema check gives (the request is forwarded anyway)."""
@@ -100,11 +112,12 @@ class Forwarder:
         url = self.upstreams.url(call.host, request.path, request.query)
         headers = request_headers(request.headers)
         if call.endpoint.protocol == "tencent" and self.signer is not None and "authorization" in headers:
-            headers = self.signer.sign(headers, url, request.path, call.endpoint.service, call.body)
+            sent = Sent(request.method, request.path, request.query, call.body)
+            headers = self.signer.sign(headers, url, sent, call.endpoint.service)
         call.notes["upstream"] = {"url": url.split("?", 1)[0]}
-        sent = await self.client.request(request.method, url, headers=headers, content=call.body or request.raw_body)
-        call.notes["upstream"]["status"] = sent.status_code
-        return RealAnswer(sent.status_code, response_headers(list(sent.headers.multi_items())), sent.content)
+        real = await self.client.request(request.method, url, headers=headers, content=call.body or request.raw_body)
+        call.notes["upstream"]["status"] = real.status_code
+        return RealAnswer(real.status_code, response_headers(list(real.headers.multi_items())), real.content)
 
 
 def describe(difference: Difference) -> str:

@@ -82,17 +82,24 @@ class TencentSigner:
             return None
         return cls(secret_id, secret_key, env.get(TOKEN_ENV) or None)
 
-    def sign(self, headers: dict[str, str], url: str, path: str, service: str, body: bytes) -> dict[str, str]:
-        """``headers`` for ``url`` with a fresh X-TC-Timestamp and Authorization (the caller's dropped).
+    def sign(self, headers: dict[str, str], url: str, request: Sent, service: str) -> dict[str, str]:
+        """``headers`` for ``url`` with the proxy's Authorization (the caller's dropped), at the caller's
+        X-TC-Timestamp (so a request signed too early or late is still refused upstream as expired).
 
-        The canonical URI is the path the caller used (``/``): the one the vendor's API 3.0 signs,
-        also when the upstream URL names the host in its path (``/@faceid...``, a second mock)."""
+        The canonical URI and query are the ones the caller sent (``/``): what the vendor's API 3.0
+        signs, also when the upstream URL names the host in its path (``/@faceid...``, a second mock)."""
+        sent_at = headers.get("x-tc-timestamp", "")
         signed = {k: v for k, v in headers.items() if k not in ("authorization", "x-tc-timestamp", "x-tc-token")}
-        content_type = signed.setdefault("content-type", "application/json")
-        timestamp = int(time.time())
+        content_type = signed.get("content-type", "")
+        timestamp = int(sent_at) if sent_at.isdigit() else int(time.time())  # a skewed caller stays skewed
         host = urlsplit(url).netloc
         canonical = tc3.canonical_request(
-            "POST", path, "", {"content-type": content_type, "host": host}, ("content-type", "host"), body
+            request.method,
+            request.path,
+            request.query,
+            {"content-type": content_type, "host": host},
+            ("content-type", "host"),
+            request.body,
         )
         signed["x-tc-timestamp"] = str(timestamp)
         signed["authorization"] = tc3.authorization_header(
@@ -101,3 +108,13 @@ class TencentSigner:
         if self.token:
             signed["x-tc-token"] = self.token
         return signed
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the caller's signature covered: method, path, query string and body, as received."""
+
+    method: str
+    path: str
+    query: str
+    body: bytes

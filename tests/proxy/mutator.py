@@ -54,7 +54,8 @@ MUTATIONS: dict[str, tuple[Callable[[Answer], Answer], str]] = {
 
 
 class Mutator:
-    """An ASGI app: ``upstream`` + the request's path; ``mutation`` applied to answers of ``path``."""
+    """An ASGI app: ``upstream`` + the request's path, Host kept (what a signature covers passes
+    unchanged, as through a network proxy); ``mutation`` applied to answers of ``path``."""
 
     def __init__(self, upstream: str, path: str) -> None:
         self.upstream, self.path = upstream.rstrip("/"), path
@@ -68,9 +69,7 @@ class Mutator:
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        headers = [
-            (k.decode(), v.decode()) for k, v in scope["headers"] if k.decode() not in ("host", "content-length")
-        ]
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k != b"content-length"]
         query = scope.get("query_string", b"").decode()
         url = self.upstream + scope["path"] + (f"?{query}" if query else "")
         async with httpx.AsyncClient(timeout=10) as client:
