@@ -52,7 +52,7 @@ def create_proxy_app(settings: Settings, options: ProxyOptions, signer: TencentS
     upstreams = Upstreams.parse(options.upstream, options.host_map, list(parts.catalog.hosts))
     recorder = None
     if options.record is not None:
-        recorder = Recorder(options.record, options.upstream, _examples())
+        recorder = Recorder(options.record, _examples())
     client = httpx.AsyncClient(timeout=options.timeout_s, follow_redirects=False)
     gateway = parts.gateway
     forwarder = Forwarder(parts.catalog, parts.contract, upstreams, client, signer, recorder, gateway.max_body_bytes)

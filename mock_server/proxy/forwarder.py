@@ -87,7 +87,7 @@ class Forwarder:
         if call.params:
             call.notes["params"] = without_media(call.params)  # the journal keeps no image bytes
         if self.recorder is not None and parsed is not None and code is not None:
-            self.recorder.record(_where(call), real.status, real.headers, parsed, code, found)
+            self.recorder.record(self.where(call), real.status, real.headers, parsed, code, found)
         return real.response({CONTRACT_HEADER: header_value(call.notes["contract"])})
 
     async def unreadable(self, call: Call, error: ApiError) -> Response | None:
@@ -98,6 +98,16 @@ class Forwarder:
         except BodyTooLarge:
             return None
         return await self.answer(call, [f"request {error.outcome.code}"])
+
+    def where(self, call: Call) -> dict[str, str]:
+        """What a recording says of the request: which upstream, host, method, path and endpoint."""
+        return {
+            "upstream": self.upstreams.url(call.host, "", ""),
+            "host": call.host,
+            "method": call.request.method,
+            "path": call.request.path,
+            "endpoint": call.endpoint.id,
+        }
 
     def request_problems(self, call: Call) -> list[str]:
         """The code the request schema check gives (the request is forwarded anyway)."""
@@ -155,12 +165,3 @@ def _json(body: bytes) -> Any:
         return loads(body) if body else None
     except JSONError:
         return None
-
-
-def _where(call: Call) -> dict[str, str]:
-    return {
-        "host": call.host,
-        "method": call.request.method,
-        "path": call.request.path,
-        "endpoint": call.endpoint.id,
-    }

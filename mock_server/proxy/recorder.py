@@ -40,10 +40,10 @@ def kept_headers(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
 class Recorder:
     """Writes (and keeps in memory) one scenario file per (endpoint, code) seen."""
 
-    def __init__(self, folder: Path, upstream: str, examples: Mapping[tuple[str, str], Any]) -> None:
+    def __init__(self, folder: Path, examples: Mapping[tuple[str, str], Any]) -> None:
         self.folder = folder / "scenarios"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.upstream, self.examples = upstream, examples
+        self.examples = examples
         self.seen: dict[tuple[str, str], dict[str, Any]] = {}
 
     def record(
@@ -55,7 +55,8 @@ class Recorder:
         code: str,
         differences: Sequence[Difference],
     ) -> Path:
-        """``where``: host, method, path and endpoint of the request; ``body`` the parsed real answer."""
+        """``where``: upstream (base URL), host, method, path and endpoint of the request; ``body`` the
+        parsed real answer."""
         endpoint = where["endpoint"]
         path = self.folder / file_name(endpoint, code)
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -84,8 +85,7 @@ class Recorder:
         if header_map:
             respond["headers"] = header_map
         recorded = {
-            "upstream": self.upstream,
-            **{key: where[key] for key in ("host", "method", "path", "endpoint")},
+            **{key: where[key] for key in ("upstream", "host", "method", "path", "endpoint")},
             "code": code,
             "status": status,
             "headers": header_map,
@@ -96,7 +96,7 @@ class Recorder:
             "differences": [],
         }
         return {
-            "description": f"{endpoint} answering {code} (HTTP {status}) as recorded from {self.upstream}",
+            "description": f"{endpoint} answering {code} (HTTP {status}) as recorded from {where['upstream']}",
             "recorded": recorded,
             "rules": [{"name": "recorded", "match": {"endpoint": endpoint}, "respond": respond}],
         }

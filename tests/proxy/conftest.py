@@ -63,7 +63,14 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         mutator = Mutator(upstream.url, TOKEN_PATH)
         with ThreadedServer(mutator, Settings(port=0)) as between:
             proxy = start_proxy(
-                f"{between.url}/@{{host}}", "--record", str(record), "--journal-size", "5000", env=TENCENT_ENV
+                f"{between.url}/@{{host}}",
+                "--record",
+                str(record),
+                "--journal-size",
+                "5000",
+                "--seed",
+                "7",
+                env=TENCENT_ENV,
             )
             try:
                 yield Chain(upstream, mutator, proxy, record, between.url)
