@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"cli"},
     {"app", "server"},
     {"advance", "tencent"},
-    {"scenarios", "journal"},
+    {"scenarios", "journal", "drift"},
     {"admin"},
     {"gateway"},
     {"accounts"},
