@@ -131,3 +131,26 @@ def test_without_snapshots_a_mock_run_checks_nothing(run: Run, mock_url: str, tm
     result = run(*SELECTION, f"--liveness-base-url={mock_url}", f"--liveness-snapshot-dir={tmp_path / 'none'}")
     result.assert_outcomes(passed=9)
     assert "matched their snapshot" not in result.stdout.str()
+
+
+@pytest.mark.usefixtures("credentials")
+def test_the_whole_suite_recorded_then_checked_then_reported_shows_no_drift(
+    run: Run, vendor: tuple[Deviating, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No false positives anywhere: the shipped suite's answers from a faithful "sandbox" match
+    the mock's, and the drift report finds nothing in them."""
+    from mock_server.cli import main
+
+    folder, url = tmp_path / "snapshots", vendor[1]
+    common = ("--pyargs", "pytest_plugin.suite", "--liveness-rate=0", f"--liveness-snapshot-dir={folder}")
+    recorded = run(*common, "--liveness-target=sandbox", f"--liveness-base-url={url}", "--liveness-snapshot-update")
+    assert recorded.ret == 0, recorded.stdout.str()
+    written = len(list(find(folder)))
+    assert written >= 30
+    checked = run(*common, "--liveness-target=mock", f"--liveness-base-url={url}")
+    assert checked.ret == 0, checked.stdout.str()
+    checked.stdout.fnmatch_lines([f"*{written} answer(s) matched their snapshot, * without one*"])
+    capsys.readouterr()
+    assert main(["drift", str(folder), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["differences"] == [] and report["summary"]["snapshots"] == written
