@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"proxy"},
     {"app", "server"},
     {"advance", "tencent"},
-    {"scenarios", "journal"},
+    {"scenarios", "journal", "drift"},
     {"admin"},
     {"gateway"},
     {"accounts"},

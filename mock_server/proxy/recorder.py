@@ -37,6 +37,12 @@ def kept_headers(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
     return {name.title(): value for name, value in headers if name.lower() in KEPT_HEADERS and not is_secret(name)}
 
 
+def described(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """What ``recorded.headers`` adds to the replayed ones: the Content-Type the answer came with
+    (the mock always answers JSON; the drift report checks what the vendor sent)."""
+    return {name.title(): value for name, value in headers if name.lower() == "content-type"}
+
+
 class Recorder:
     """Writes (and keeps in memory) one scenario file per (endpoint, code) seen."""
 
@@ -88,7 +94,7 @@ class Recorder:
             **{key: where[key] for key in ("upstream", "host", "method", "path", "endpoint")},
             "code": code,
             "status": status,
-            "headers": header_map,
+            "headers": {**header_map, **described(headers)},
             "placeholders": replaced,
             "first_seen": now,
             "last_seen": now,

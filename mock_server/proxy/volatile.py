@@ -3,7 +3,9 @@
 A recorded answer keeps its shape and every stable value (codes, messages, scores, enums) but not
 ids, timestamps, signed URLs, tokens, base64 media, checksums or personal data: each is replaced
 by a placeholder of the same JSON type, preferably the documented example's value at the same
-place (so it validates against the response schema as the example does).
+place (so it validates against the response schema as the example does). Which values are
+volatile is the drift report's rule list (``schemas/volatile.yaml``), plus what must never be
+written at all: secrets, personal data, and base64 media under any name.
 """
 
 from __future__ import annotations
@@ -12,44 +14,30 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..drift.volatile import is_placeholder, normalise
 from ..masking import is_secret
 
-# Names compared without case, "-" or "_".
-VOLATILE_NAMES = frozenset(
-    (
-        "transactionid", "requestid", "signatureid", "biztoken", "sdktoken", "livenessid", "token", "url",
-        "imageurl", "videourl", "auditimageurl", "md5", "expiredtime", "timestamp", "image", "imagefar",
-        "imagenear", "video", "bestframe", "bestframebase64", "videobase64", "name", "fullname", "idnumber",
-        "birthday", "dateofbirth", "address", "phone", "phonenumber", "email",
-    )
-)  # fmt: skip
-_TIME_SUFFIXES = ("time", "timestamp", "at")
+# Personal data a liveness answer may carry one day (names compared without case, "-" or "_").
+PERSONAL = frozenset(("name", "fullname", "idnumber", "birthday", "dateofbirth", "address", "phone", "email"))
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=_-]{200,}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 MEDIA_PLACEHOLDER = "recorded-media"
 Path = tuple[str | int, ...]
 
 
-def _key(name: str) -> str:
-    return name.lower().replace("-", "").replace("_", "")
-
-
 def is_volatile(name: str | int, value: Any) -> bool:
     """Whether ``value`` under ``name`` is replaced when recorded (a null stays null: nothing to hide)."""
     if value is None or isinstance(value, bool | dict | list):
         return False
-    if isinstance(name, int):
-        return isinstance(value, str) and is_media_or_url(value)
-    key = _key(name)
-    if key in VOLATILE_NAMES or is_secret(name):
-        return True
-    if isinstance(value, int) and key.endswith(_TIME_SUFFIXES) and value > 10**9:
-        return True
-    return isinstance(value, str) and is_media_or_url(value)
+    if isinstance(name, str):
+        if is_secret(name) or name.lower().replace("-", "").replace("_", "") in PERSONAL:
+            return True
+        return is_placeholder(normalise({name: value})[name]) or is_media_or_url(value)
+    return is_placeholder(normalise([value])[0]) or is_media_or_url(value)
 
 
-def is_media_or_url(text: str) -> bool:
-    return bool(_URL.match(text) or _BASE64.match(text))
+def is_media_or_url(value: Any) -> bool:
+    return isinstance(value, str) and bool(_URL.match(value) or _BASE64.match(value))
 
 
 def with_placeholders(body: Any, example: Any) -> tuple[Any, list[str]]:

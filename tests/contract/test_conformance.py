@@ -16,6 +16,8 @@ from mock_server.contract.resources import fixtures_dir
 from mock_server.contract.schemas import ContractSchemas
 from pytest_plugin import spec
 
+from ..helpers import SERVICE_BUSY_BODY
+
 RESPONSES = [e for e in load_examples(fixtures_dir() / "examples") if e.kind == "response"]
 JSON = {"Content-Type": "application/json"}
 
@@ -186,15 +188,7 @@ def test_one_mutation_gives_exactly_its_difference(
 
 
 def test_a_rate_limit_without_retry_after_is_a_header_difference(contract: ContractSchemas) -> None:
-    body = {
-        "code": "SERVICE_BUSY",
-        "message": "Rate limit is exceeded, please retry after the suggested time in HTTP Header.",
-        "data": None,
-        "extra": None,
-        "transactionId": "0749ac5e17200576",
-        "pricingStrategy": "FREE",
-    }
-    content = json.dumps(body).encode()
+    content = json.dumps(SERVICE_BUSY_BODY).encode()
     assert differences(contract, "get_result", 200, {**JSON, "Retry-After": "10s"}, content) == []
     assert differences(contract, "get_result", 429, {**JSON, "retry-after": "10"}, content) == []
     found = differences(contract, "get_result", 200, JSON, content)

@@ -4,6 +4,8 @@ replays byte for byte, volatile values aside; no secret and no media byte is wri
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ import yaml
 from mock_server.contract.schemas import ContractSchemas
 from mock_server.jsonwire import dumps
 
+from ..conftest import ROOT
 from ..helpers import GET_RESULT_PATH, GET_TOKEN_PATH, RETURN_URL
 from ..processes import MockProcess
 from .conftest import Chain
@@ -91,3 +94,15 @@ def test_recordings_hold_no_secret_token_nor_id(clean: Chain) -> None:
         assert secret not in text
     journal = json.dumps(clean.journal())
     assert token not in journal and "samplesecretkey" not in journal
+
+
+def test_the_drift_report_reads_the_recordings_and_lists_the_injected_code_once(clean: Chain) -> None:
+    calls(clean)
+    done = subprocess.run(
+        [sys.executable, "-m", "mock_server", "drift", str(clean.record), "--format", "json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    report = json.loads(done.stdout)
+    found = [(d["kind"], d["endpoint"], d["where"]) for d in report["differences"]]
+    assert found == [("undocumented_code", "token_authentication", "/code")], report

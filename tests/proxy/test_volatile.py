@@ -34,9 +34,9 @@ def test_a_liveness_result_keeps_its_score_and_loses_its_media_ids_and_times(
 def test_without_an_example_a_placeholder_keeps_the_values_type() -> None:
     real = {"Response": {"RequestId": "7d1d...", "Video": {"Url": "https://cos.example/v.mp4?sign=s3cr3t", "Size": 9}}}
     replaced, paths = with_placeholders(real, None)
-    assert paths == ["Response.RequestId", "Response.Video.Url"]
+    assert paths == ["Response.RequestId", "Response.Video.Url", "Response.Video.Size"]
     assert replaced == {
-        "Response": {"RequestId": "recorded-RequestId", "Video": {"Url": "https://recorded.invalid/Url", "Size": 9}}
+        "Response": {"RequestId": "recorded-RequestId", "Video": {"Url": "https://recorded.invalid/Url", "Size": 0}}
     }
 
 
