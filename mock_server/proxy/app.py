@@ -33,6 +33,7 @@ class ProxyOptions:
     host_map: tuple[str, ...] = ()
     record: Path | None = None
     timeout_s: float = 30.0
+    keep_alive: bool = True  # False: a connection per request (nothing left open when an in-process server stops)
 
 
 class ProxyEngine(ScenarioEngine):
@@ -53,7 +54,8 @@ def create_proxy_app(settings: Settings, options: ProxyOptions, signer: TencentS
     recorder = None
     if options.record is not None:
         recorder = Recorder(options.record, _examples())
-    client = httpx.AsyncClient(timeout=options.timeout_s, follow_redirects=False)
+    limits = httpx.Limits() if options.keep_alive else httpx.Limits(max_keepalive_connections=0)
+    client = httpx.AsyncClient(timeout=options.timeout_s, follow_redirects=False, limits=limits)
     gateway = parts.gateway
     forwarder = Forwarder(parts.catalog, parts.contract, upstreams, client, signer, recorder, gateway.max_body_bytes)
     engines = [i for i in gateway.interceptors if isinstance(i, ScenarioEngine)]
