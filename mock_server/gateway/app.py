@@ -149,11 +149,7 @@ class Gateway:
             try:
                 params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
             except ApiError as err:
-                passed = (
-                    await self.unreadable(Call(endpoint, found, host, {}, request, notes), err)
-                    if self.unreadable
-                    else None
-                )
+                passed = await self.pass_unreadable(Call(endpoint, found, host, {}, request, notes), err)
                 if passed is None:
                     raise
                 return passed
@@ -166,6 +162,10 @@ class Gateway:
         except ApiError as err:
             outcome = err.outcome
         return self.answer(endpoint, outcome, notes)
+
+    async def pass_unreadable(self, call: Call, error: ApiError) -> ASGIApp | None:
+        """The ``unreadable`` hook's answer to a request the front refused; None: the documented error."""
+        return None if self.unreadable is None else await self.unreadable(call, error)
 
     def select(self, request: WireRequest, host: str) -> Route | Miss | Pending:
         """The first front that claims the request (Tencent's by its header, v1 form or host; else ADVANCE AI's)."""

@@ -52,3 +52,11 @@ def test_an_unreachable_upstream_is_a_502_that_says_so(tmp_path: object) -> None
         assert "proxyError" in answer.json()
     finally:
         proxy.stop()
+
+
+def test_a_request_the_front_cannot_read_is_forwarded_and_flagged(clean: Chain) -> None:
+    answer = httpx.post(clean.proxy.url + TOKEN_PATH, content=b"accessKey=x", timeout=10)  # not JSON
+    assert (answer.status_code, answer.json()["code"]) == (400, "CLIENT_ERROR")  # the upstream's own answer
+    assert answer.headers["x-liveness-contract"] == "request CLIENT_ERROR"
+    [forwarded] = clean.journal("token_authentication", of=clean.upstream)
+    assert forwarded["code"] == "CLIENT_ERROR"  # the upstream saw it (its front refuses it before the body)
