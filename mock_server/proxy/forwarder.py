@@ -136,9 +136,11 @@ def describe(difference: Difference) -> str:
 
 
 def header_value(problems: Sequence[str]) -> str:
+    """``ok``, or the problems, in ASCII (a vendor's field name may be any text; a header may not)."""
     if not problems:
         return "ok"
-    value = ", ".join(problems)
+    value = ", ".join(problems).encode("ascii", "backslashreplace").decode("ascii")
+    value = "".join(c if " " <= c <= "~" else "?" for c in value)
     if len(value) <= HEADER_LIMIT:
         return value
     kept = value[:HEADER_LIMIT].rsplit(", ", 1)[0]
