@@ -23,6 +23,7 @@ from ..contract.outcome import ApiError
 from ..contract.schemas import ContractSchemas
 from ..contract.validation import RequestChecker
 from ..gateway.call import Call
+from ..gateway.tencent_front import V1Route
 from ..gateway.wire import BodyTooLarge
 from ..jsonwire import JSONError, loads
 from .recorder import Recorder
@@ -120,12 +121,19 @@ class Forwarder:
     async def fetch(self, call: Call) -> RealAnswer:
         request = call.request
         url = self.upstreams.url(call.host, request.path, request.query)
-        headers = request_headers(request.headers)
-        if call.endpoint.protocol == "tencent" and self.signer is not None and "authorization" in headers:
-            sent = Sent(request.method, request.path, request.query, call.body)
-            headers = self.signer.sign(headers, url, sent, call.endpoint.service)
+        headers, body = request_headers(request.headers), call.body or request.raw_body
+        if call.endpoint.protocol == "tencent" and self.signer is not None:
+            if type(call.route) is V1Route:  # signature v1: the signature is a parameter
+                params = self.signer.sign_v1(request.method, url, call.route.sent)
+                if request.method == "GET":
+                    url = self.upstreams.url(call.host, request.path, params)
+                else:
+                    body = params.encode("ascii")
+            elif "authorization" in headers:
+                sent = Sent(request.method, request.path, request.query, call.body)
+                headers = self.signer.sign(headers, url, sent, call.endpoint.service)
         call.notes["upstream"] = {"url": url.split("?", 1)[0]}
-        real = await self.client.request(request.method, url, headers=headers, content=call.body or request.raw_body)
+        real = await self.client.request(request.method, url, headers=headers, content=body)
         call.notes["upstream"]["status"] = real.status_code
         return RealAnswer(real.status_code, response_headers(list(real.headers.multi_items())), real.content)
 

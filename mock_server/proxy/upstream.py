@@ -4,8 +4,8 @@
 (``https://{host}``, the default, is the real vendor; ``http://127.0.0.1:9000/@{host}`` a second
 mock). ``--host-map LABEL=URL`` sends one host (its first label or its whole name) elsewhere.
 ADVANCE AI requests keep the caller's headers (its access token included); a Tencent API 3.0
-request was signed by the caller for the proxy's host, so it is signed again, with the
-credentials the proxy was given, for the upstream's.
+request (TC3 or signature v1) was signed by the caller for the proxy's host, so it is signed
+again, with the credentials the proxy was given, for the upstream's.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
-from ..gateway import tc3
+from ..gateway import tc3, tc_v1
 
 DEFAULT_UPSTREAM = "https://{host}"
 SECRET_ID_ENV = "LIVENESS_PROXY_TENCENT_SECRET_ID"
@@ -108,6 +108,16 @@ class TencentSigner:
         if self.token:
             signed["x-tc-token"] = self.token
         return signed
+
+    def sign_v1(self, method: str, url: str, sent: Mapping[str, str]) -> str:
+        """Signature v1 parameters (``sent``, decoded) as the proxy's SecretId for ``url``'s host,
+        URL-encoded for a query or a form body; the caller's Timestamp, Nonce and method kept."""
+        params = {k: v for k, v in sent.items() if k not in (tc_v1.SIGNATURE, "Token")}
+        params["SecretId"] = self.secret_id
+        if self.token:
+            params["Token"] = self.token
+        params[tc_v1.SIGNATURE] = tc_v1.signature(self.secret_key, method, urlsplit(url).netloc, params)
+        return urlencode(params, quote_via=quote)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.faceid.v20180301 import faceid_client, models
 
+from ..tencent.v1_signer import V1
 from .conftest import Chain, start_proxy
 
 
@@ -46,3 +47,13 @@ def test_without_credentials_the_callers_signature_goes_upstream_and_fails(unsig
     with pytest.raises(TencentCloudSDKException) as raised:
         sdk(unsigned_proxy).ApplyLivenessToken(models.ApplyLivenessTokenRequest())
     assert str(raised.value.get_code()).startswith("AuthFailure")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_signature_v1_request_is_signed_again_too(clean: Chain, method: str) -> None:
+    request = V1(action="ApplyLivenessToken", method=method, secret_id="AKIDcallerofproxy", secret_key="callerkey")
+    with httpx.Client(base_url=clean.proxy.url, timeout=10) as client:
+        answer = request.send(client)
+    assert "Error" not in answer.json()["Response"], answer.text
+    assert answer.headers["x-liveness-contract"] == "ok"
+    assert [e["code"] for e in clean.journal("apply_liveness_token", of=clean.upstream)] == ["SUCCESS"]
