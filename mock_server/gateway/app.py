@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import CoroutineType
 from typing import Any
 
@@ -33,7 +33,7 @@ from ..contract.validation import RequestChecker
 from ..ids import IdFactory
 from ..jsonwire import dumps
 from .advance_front import AdvanceFront
-from .call import Action, Call, Exchange, Guard, Interceptor, Recorder
+from .call import Action, Call, Exchange, Guard, Interceptor, Passthrough, Recorder
 from .fronts import JSON_TYPE, Front, Miss, Pending
 from .hosts import PATH_PREFIX, HostResolver
 from .routing import RouteTable
@@ -103,9 +103,8 @@ class Gateway:
         self.interceptors = list(interceptors)
         self.checks = list(checks)
         self.recorder: Recorder | None = None
-        # What takes a request whose parameters the front cannot read (the validation proxy forwards it
-        # anyway); None, or no such hook: the protocol's documented error, as the vendor would answer.
-        self.unreadable: Callable[[Call, ApiError], Awaitable[ASGIApp | None]] | None = None
+        # None: an unreadable or unrouted request gets the protocol's documented error, as from the vendor
+        self.passthrough: Passthrough | None = None
         self.violations: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -140,7 +139,8 @@ class Gateway:
             found = await found.resolve(self.max_body_bytes)
         if isinstance(found, Miss):
             notes["miss"] = found.route_miss
-            return self.miss(found, notes)
+            passed = await self.passthrough.unrouted(request, host, notes) if self.passthrough else None
+            return self.miss(found, notes) if passed is None else passed
         endpoint = self.catalog.endpoints[found.endpoint_id]
         host = notes["host"] = found.host  # API 3.0 on another host: the request is for Tencent's
         notes["endpoint"] = endpoint.id
@@ -149,7 +149,8 @@ class Gateway:
             try:
                 params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
             except ApiError as err:
-                passed = await self.pass_unreadable(Call(endpoint, found, host, {}, request, notes), err)
+                call = Call(endpoint, found, host, {}, request, notes)
+                passed = await self.passthrough.unreadable(call, err) if self.passthrough else None
                 if passed is None:
                     raise
                 return passed
@@ -162,10 +163,6 @@ class Gateway:
         except ApiError as err:
             outcome = err.outcome
         return self.answer(endpoint, outcome, notes)
-
-    async def pass_unreadable(self, call: Call, error: ApiError) -> ASGIApp | None:
-        """The ``unreadable`` hook's answer to a request the front refused; None: the documented error."""
-        return None if self.unreadable is None else await self.unreadable(call, error)
 
     def select(self, request: WireRequest, host: str) -> Route | Miss | Pending:
         """The first front that claims the request (Tencent's by its header, v1 form or host; else ADVANCE AI's)."""

@@ -63,7 +63,7 @@ def create_proxy_app(settings: Settings, options: ProxyOptions, signer: TencentS
     engine = ProxyEngine(engines[0].book, gateway, engines[0].example_data, header=engines[0].header)
     engine.forwarder = forwarder
     gateway.interceptors = [engine if i is engines[0] else i for i in gateway.interceptors] + [forwarder]
-    gateway.unreadable = forwarder.unreadable
+    gateway.passthrough = forwarder
     return app
 
 

@@ -22,9 +22,10 @@ from ..contract.conformance import Difference, differences
 from ..contract.outcome import ApiError
 from ..contract.schemas import ContractSchemas
 from ..contract.validation import RequestChecker
+from ..gateway import tc3
 from ..gateway.call import Call
 from ..gateway.tencent_front import V1Route
-from ..gateway.wire import BodyTooLarge
+from ..gateway.wire import BodyTooLarge, WireRequest
 from ..jsonwire import JSONError, loads
 from .recorder import Recorder
 from .upstream import Sent, TencentSigner, Upstreams, request_headers, response_headers
@@ -75,11 +76,7 @@ class Forwarder:
         try:
             real = await self.fetch(call)
         except httpx.HTTPError as exc:
-            call.notes["upstream"] = {"error": type(exc).__name__}
-            call.notes["contract"] = [*problems, "upstream unreachable"]
-            body = b'{"proxyError":"the upstream could not be reached"}'
-            headers = {CONTRACT_HEADER: "upstream unreachable", "content-type": "application/json"}
-            return RealAnswer(UNREACHABLE, [], body).response(headers)
+            return unreachable(call.notes, problems, exc)
         found = differences(self.contract, call.endpoint.id, real.status, dict(real.headers), real.body)
         parsed = _json(real.body)
         code = self.contract.code_of(call.endpoint.id, parsed) if parsed is not None else None
@@ -90,6 +87,26 @@ class Forwarder:
         if self.recorder is not None and parsed is not None and code is not None:
             self.recorder.record(self.where(call), real.status, real.headers, parsed, code, found)
         return real.response({CONTRACT_HEADER: header_value(call.notes["contract"])})
+
+    async def unrouted(self, request: WireRequest, host: str, notes: dict[str, Any]) -> Response | None:
+        """A request no documented route matches goes upstream as well (TC3 signed again for the
+        service the caller named), flagged ``undocumented route``; its answer is not checked."""
+        try:
+            body = request.raw_body or await request.body(self.max_body_bytes)
+        except BodyTooLarge:
+            return None
+        url = self.upstreams.url(host, request.path, request.query)
+        headers = request_headers(request.headers)
+        service = _tc3_service(headers.get("authorization", ""))
+        if self.signer is not None and service:
+            headers = self.signer.sign(headers, url, Sent(request.method, request.path, request.query, body), service)
+        problems = ["undocumented route"]
+        try:
+            real = await self.send(request.method, url, headers, body, notes)
+        except httpx.HTTPError as exc:
+            return unreachable(notes, problems, exc)
+        notes["code"], notes["contract"] = f"HTTP {real.status}", problems
+        return real.response({CONTRACT_HEADER: header_value(problems)})
 
     async def unreadable(self, call: Call, error: ApiError) -> Response | None:
         """A request the mock's front refuses (wrong Content-Type, not JSON...) goes upstream too,
@@ -132,10 +149,31 @@ class Forwarder:
             elif "authorization" in headers:
                 sent = Sent(request.method, request.path, request.query, call.body)
                 headers = self.signer.sign(headers, url, sent, call.endpoint.service)
-        call.notes["upstream"] = {"url": url.split("?", 1)[0]}
-        real = await self.client.request(request.method, url, headers=headers, content=body)
-        call.notes["upstream"]["status"] = real.status_code
+        return await self.send(request.method, url, headers, body, call.notes)
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes, notes: dict[str, Any]
+    ) -> RealAnswer:
+        notes["upstream"] = {"url": url.split("?", 1)[0]}  # a query may carry a v1 Signature
+        real = await self.client.request(method, url, headers=headers, content=body)
+        notes["upstream"]["status"] = real.status_code
         return RealAnswer(real.status_code, response_headers(list(real.headers.multi_items())), real.content)
+
+
+def unreachable(notes: dict[str, Any], problems: list[str], exc: Exception) -> Response:
+    notes["upstream"] = {"error": type(exc).__name__}
+    notes["contract"] = [*problems, "upstream unreachable"]
+    body = b'{"proxyError":"the upstream could not be reached"}'
+    headers = {CONTRACT_HEADER: "upstream unreachable", "content-type": "application/json"}
+    return RealAnswer(UNREACHABLE, [], body).response(headers)
+
+
+def _tc3_service(authorization: str) -> str | None:
+    """The service a TC3 Authorization names (None when it is no TC3 header)."""
+    try:
+        return tc3.parse_authorization(authorization).service
+    except tc3.MalformedAuthorization:
+        return None
 
 
 def describe(difference: Difference) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from pytest_plugin.tc3 import Tc3Signer, TencentCredentials
+
 from ..helpers import GET_RESULT_PATH, TOKEN_PATH
 from .conftest import Chain
 from .mutator import MUTATIONS
@@ -60,3 +62,24 @@ def test_a_request_the_front_cannot_read_is_forwarded_and_flagged(clean: Chain) 
     assert answer.headers["x-liveness-contract"] == "request CLIENT_ERROR"
     [forwarded] = clean.journal("token_authentication", of=clean.upstream)
     assert forwarded["code"] == "CLIENT_ERROR"  # the upstream saw it (its front refuses it before the body)
+
+
+def test_a_request_no_documented_route_matches_is_forwarded_and_flagged(clean: Chain) -> None:
+    answer = httpx.post(clean.proxy.url + "/openapi/liveness/v9/unheard-of", json={}, timeout=10)
+    assert (answer.status_code, answer.json()["code"]) == (404, "CLIENT_ERROR")  # the upstream's own answer
+    assert answer.headers["x-liveness-contract"] == "undocumented route"
+    [entry] = clean.journal()
+    assert (entry["contract"], entry["upstream"]["status"]) == (["undocumented route"], 404)
+    assert httpx.get(clean.upstream.url + "/__admin/near-misses", timeout=10).json()["nearMisses"]
+
+
+def test_an_unknown_tencent_action_is_signed_again_and_reaches_the_upstream(clean: Chain) -> None:
+    body = b"{}"
+    signer = Tc3Signer(TencentCredentials("AKIDcallerofproxy", "callerkey"))
+    host = "faceid.tencentcloudapi.com"
+    headers = signer.headers(host=host, service="faceid", content_type="application/json", payload=body)
+    headers |= {"Host": host, "Content-Type": "application/json", "X-TC-Action": "NoSuchAction"}
+    headers |= {"X-TC-Version": "2018-03-01", "X-TC-Region": "ap-singapore"}
+    answer = httpx.post(clean.proxy.url + "/", content=body, headers=headers, timeout=10)
+    assert answer.json()["Response"]["Error"]["Code"] == "InvalidAction"  # not AuthFailure: signed again
+    assert answer.headers["x-liveness-contract"] == "undocumented route"
