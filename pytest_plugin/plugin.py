@@ -8,7 +8,7 @@ each test after a reset, so tests never see each other's tokens, sessions or clo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -84,16 +84,18 @@ def pytest_report_header(config: pytest.Config) -> str:
     return config.stash[STATE].options.describe()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
     """Name the running test for parity snapshots: its module and its id within it (stable
     wherever the suite is installed, unlike a node id relative to the rootdir)."""
     state = item.config.stash.get(STATE, None)
-    if state is not None:
-        module = getattr(getattr(item, "module", None), "__name__", None) or item.nodeid.split("::", 1)[0]
-        state.case = f"{module}::{item.nodeid.split('::', 1)[-1]}"
-    yield
-    if state is not None:
+    if state is None:
+        return (yield)
+    module = getattr(getattr(item, "module", None), "__name__", None) or item.nodeid.split("::", 1)[0]
+    state.case = f"{module}::{item.nodeid.split('::', 1)[-1]}"
+    try:
+        return (yield)
+    finally:
         state.case = None
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 ALGORITHM = "TC3-HMAC-SHA256"
 SIGNED_HEADERS = ("content-type", "host")
 CONTENT_TYPE = "application/json"  # what Tencent's SDKs send
-DEFAULT_REGION = "ap-singapore"  # one of file 004's regions, the one the README's SDK example uses
+DEFAULT_REGION = "ap-singapore"  # one of file 004's regions, the one the SDK example of docs/tencent.md uses
 
 
 @dataclass(frozen=True)

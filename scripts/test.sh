@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs (Debian's chromium for the browser tests, redis-server
-# and haproxy for the shared-state and deployment tests, Node.js and Tencent's Node SDKs pinned in
-# tests/tencent/node, a .venv with the project and its test extras), then run it. Extra arguments
-# go to pytest.
+# and haproxy for the shared-state and deployment tests, curl for the documentation's snippets,
+# Node.js and Tencent's Node SDKs pinned in tests/tencent/node, a .venv with the project and its
+# test extras), then run it. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v curl >/dev/null 2>&1 || missing+=(curl)  # the README's and docs/' snippets, run by tests/docs
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed=""
   [ "$(id -u)" = 0 ] || sudo_if_needed="sudo"

@@ -135,15 +135,15 @@ def test_architecture_md_lists_the_layers_of_this_test() -> None:
     assert [set(line.split()) for line in block if line.strip()] == LAYERS
 
 
-def test_the_readme_layout_table_names_every_module_in_its_package() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_layout_table_names_every_module_in_its_package() -> None:
+    page = (ROOT / "docs" / "how-it-is-built.md").read_text(encoding="utf-8")
     rows = {
         line.split("|")[1].strip().strip("`").split("`")[0]: line.split("|")[2]
-        for line in readme.split("## How it is built", 1)[1].splitlines()
+        for line in page.splitlines()
         if line.startswith("| `mock_server/")
     }
     for folder in [PACKAGE, *sorted(p.parent for p in PACKAGE.glob("*/__init__.py"))]:
         key = "mock_server/" if folder == PACKAGE else f"mock_server/{folder.name}/"
         named = set(re.findall(r"`([a-z_0-9]+\.py)`", rows[key]))
         present = {p.name for p in folder.glob("*.py") if p.name not in {"__init__.py", "__main__.py"}}
-        assert named == present, f"README layout row {key}: {sorted(named ^ present)}"
+        assert named == present, f"docs/how-it-is-built.md layout row {key}: {sorted(named ^ present)}"

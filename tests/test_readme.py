@@ -1,16 +1,19 @@
-"""The README tells the truth: its routes table is the catalog, its test command is CI's."""
+"""The README and the docs tell the truth: the routes table is the catalog, the test command is CI's."""
 
 from __future__ import annotations
+
+import re
 
 from mock_server.contract.catalog import Catalog
 
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+ENDPOINTS_PAGE = (ROOT / "docs" / "endpoints-and-hosts.md").read_text(encoding="utf-8")
 
 
 def test_the_endpoints_table_is_the_catalog(catalog: Catalog) -> None:
-    section = README.split("## Endpoints and hosts", 1)[1].split("\n## ", 1)[0]
+    section = ENDPOINTS_PAGE.split("## Routes", 1)[1].split("\n## ", 1)[0]
     rows = [line.strip().strip("|").split("|") for line in section.splitlines() if line.startswith("| ")]
     header = [c.strip() for c in rows[0]]
     labels = header[3:]
@@ -32,3 +35,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_the_readme_start_command_uses_the_console_script() -> None:
     assert ".venv/bin/liveness-mock serve" in README.split("---", 1)[0]
+
+
+def test_the_readme_links_files_that_exist() -> None:
+    links = re.findall(r"\]\(([^)#:]+)\)", README)
+    assert "docs/endpoints-and-hosts.md" in links
+    assert [link for link in links if not (ROOT / link).exists()] == []

@@ -66,7 +66,7 @@ class EnvelopeShape:
     """Where a protocol's envelope keeps the code, the request id, the pricing and the message.
 
     ``message`` is None where the docs give only descriptions of the codes, not the texts sent
-    (Tencent: README choice 34): an expectation then names the code alone. ``members``: the
+    (Tencent: docs/choices.md, choice 34): an expectation then names the code alone. ``members``: the
     envelope's own fields (JSON pointers); a problem there is an ``envelope`` difference, not a
     field's."""
 

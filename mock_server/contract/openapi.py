@@ -53,7 +53,7 @@ class OpenApiBuilder:
                 "version": __version__,
                 "description": "Generated from schemas/catalog.yaml. Business codes come with HTTP 200; "
                 "CLIENT_ERROR carries the HTTP status it names. Tencent Cloud FaceID (POST / by X-TC-Action) "
-                "is served too but not described here: see the README.",
+                "is served too but not described here: see docs/tencent.md.",
             },
             "servers": [self._server(h) for h in self.catalog.hosts_of("advance")],
             "paths": paths,

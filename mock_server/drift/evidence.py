@@ -92,8 +92,17 @@ def recording(contract: ContractSchemas, path: Path) -> Observation:
     if body is _MISSING:
         return Observation(str(path), "recording", endpoint, code, count, stored)
     typed = any(k.lower() == "content-type" for k in headers)
-    found = differences(
-        contract, endpoint, status, headers if typed else {**headers, "Content-Type": "application/json"}, _bytes(body)
+    placeholders = [_path(p) for p in recorded.get("placeholders") or [] if isinstance(p, str | list)]
+    body = _examples_at(body, placeholders, endpoint, code)
+    found = _outside(
+        differences(
+            contract,
+            endpoint,
+            status,
+            headers if typed else {**headers, "Content-Type": "application/json"},
+            _bytes(body),
+        ),
+        {pointer(p) for p in placeholders},
     )
     kept = [d for d in stored if not typed and d.where == "headers/Content-Type"]
     recomputed = {(d.kind, d.where) for d in found}
@@ -107,8 +116,36 @@ def from_snapshot(contract: ContractSchemas, snapshot: snapshots.Snapshot) -> Ob
     body = _filled(snapshot.body, [], snapshot.endpoint, code, placeholders)
     headers = {k: ("10s" if v == "<seconds>" else v) for k, v in snapshot.headers.items()}
     found = differences(contract, snapshot.endpoint, snapshot.status, headers, _bytes(body))
-    kept = tuple(d for d in found if d.where not in placeholders or d.kind != "field_value")
-    return Observation(str(snapshot.path), "snapshot", snapshot.endpoint, code, 1, kept)
+    return Observation(str(snapshot.path), "snapshot", snapshot.endpoint, code, 1, _outside(found, placeholders))
+
+
+def _outside(found: list[Difference], placeholders: set[str]) -> tuple[Difference, ...]:
+    """Without the value-only differences at a placeholder: its value is not the vendor's."""
+    return tuple(d for d in found if d.where not in placeholders or d.kind != "field_value")
+
+
+def _path(recorded: str | list[Any]) -> list[str]:
+    """A recording's placeholder path (``Response.RequestId``, ``data.items.0.id``) as keys."""
+    return [str(part) for part in recorded] if isinstance(recorded, list) else recorded.split(".")
+
+
+def _examples_at(body: Any, paths: list[list[str]], endpoint: str, code: str) -> Any:
+    """``body`` with the value at each placeholder path replaced by a docs' example value of the
+    same type where one fits (a recorder's own stand-in may not pass a pattern the real one did)."""
+    for path in paths:
+        parent = body
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else _item(parent, key)
+        if isinstance(parent, dict) and path and path[-1] in parent:
+            value = parent[path[-1]]
+            example = _example_value(endpoint, code, pointer(path), path[-1], json_type(value))
+            if example is not None:
+                parent[path[-1]] = example
+    return body
+
+
+def _item(value: Any, key: str) -> Any:
+    return value[int(key)] if isinstance(value, list) and key.isdigit() and int(key) < len(value) else None
 
 
 def _filled(value: Any, path: list[str], endpoint: str, code: str, placeholders: set[str]) -> Any:

@@ -72,7 +72,9 @@ class Report:
 
     def markdown(self) -> str:
         lines = ["# Drift report", "", self._summary_line(), ""]
-        for title, kinds in SECTIONS:
+        listed = {kind for _, kinds in SECTIONS for kind in kinds}
+        others = tuple(sorted({f.kind for f in self.findings} - listed))
+        for title, kinds in (*SECTIONS, ("Other", others)):
             found = [f for f in self.findings if f.kind in kinds]
             if not found:
                 continue

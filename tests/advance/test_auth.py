@@ -260,7 +260,7 @@ def test_a_non_ascii_signature_is_a_signature_error(http: httpx.Client) -> None:
 
 
 def test_the_documented_check_order(http: httpx.Client) -> None:
-    """README: schema, accessKey, timestamp window, signature, account status."""
+    """docs/journey.md: schema, accessKey, timestamp window, signature, account status."""
     stale = 1_000_000_000_000
     assert answer(http, signed_body(access_key="nobody", timestamp=stale)) == ("IAM_FAILED", "Access Key not found")
     assert answer(http, signed_body(secret_key="wrong", timestamp=stale)) == ("PARAMETER_ERROR", "Timestamp error")

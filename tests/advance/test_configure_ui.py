@@ -17,7 +17,7 @@ LONG = "x" * 1000
 BAD_COLOUR = "red"
 BAD_LINK = "not a link"
 FIVE_TIPS = [{"text": f"tip {n}"} for n in range(5)]
-# (page in the mock's naming, README choice 16; field; bad value; the documented text, 003 lines 469-525)
+# (page in the mock's naming, docs/choices.md, choice 16; field; bad value; the documented text, 003 lines 469-525)
 RULES: list[tuple[str, str, Any, str]] = [
     ("mobileTipsPage", "title", LONG, "The title is too long of tips page."),
     ("mobileTipsPage", "titleDesc", LONG, "The title description is too long of tips page."),

@@ -1,4 +1,4 @@
-"""Limits the docs do not state: every one the request schemas set is listed in the README with its
+"""Limits the docs do not state: every one the request schemas set is listed in docs/choices.md with its
 reason (choice 46), and the URL forms a real integrator may send are accepted, over HTTP."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from mock_server.contract.schemas import ContractSchemas
 from ..conftest import ROOT
 from ..helpers import GET_RESULT_PATH, GET_TOKEN_PATH, RETURN_URL
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-LIMITS_ROW = next(line for line in README.splitlines() if line.startswith("| 46 |"))
+CHOICES = (ROOT / "docs" / "choices.md").read_text(encoding="utf-8")
+LIMITS_ROW = next(line for line in CHOICES.splitlines() if line.startswith("| 46 |"))
 INVALID_RETURN = ("PARAMETER_ERROR", "Invalid returnUrl,please check your returnUrl")  # 003's example text
 GENERIC = ("PARAMETER_ERROR", "Parameter error,please check you input.")
 

@@ -109,7 +109,7 @@ def test_a_tampered_link_is_refused_with_the_mock_error(http: httpx.Client, toke
 
 
 def test_links_issued_before_a_reset_are_refused_after_it(http: httpx.Client, token: str) -> None:
-    """The choice: /__admin/reset empties everything, links included (README choices)."""
+    """The choice: /__admin/reset empties everything, links included (docs/choices.md)."""
     link = video_link(http, token, completed(http, token))
     assert http.get(link).status_code == 200
     http.post("/__admin/reset")

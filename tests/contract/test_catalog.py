@@ -47,7 +47,7 @@ def test_tencent_routes_are_post_slash_on_the_documented_host_by_action(catalog:
     assert routes == {
         ("faceid.tencentcloudapi.com", "POST", "/", "GetLivenessResult", True),  # file 004
         ("faceid.tencentcloudapi.com", "POST", "/", "ApplyLivenessToken", False),  # its companion, outside the seeds
-        # the international SDKs' default endpoint (README choice 37), outside the seeds
+        # the international SDKs' default endpoint (docs/choices.md, choice 37), outside the seeds
         ("faceid.intl.tencentcloudapi.com", "POST", "/", "GetLivenessResult", False),
         ("faceid.intl.tencentcloudapi.com", "POST", "/", "ApplyLivenessToken", False),
     }

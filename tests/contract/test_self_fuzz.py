@@ -3,7 +3,7 @@
 Every operation of the document, the regional ones included: a path item lists the hosts that
 serve it as its ``servers``; Schemathesis sends every request to the mock's one base URL, with the
 ``Host`` header of one of those servers (taken in turn), which is how the mock picks the regional
-host (the README's ``curl -H 'Host: my-api.advance.ai'``). Requests carry a valid access token, so
+host (docs/endpoints-and-hosts.md's ``curl -H 'Host: my-api.advance.ai'``). Requests carry a valid access token, so
 generated data gets past authentication into validation and the actions. Positive and negative
 data; the examples and fuzzing phases (the coverage phase's boundary cases run in the contract
 suite and the bad-input catalogue; here they would be 3,000 requests).

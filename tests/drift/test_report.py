@@ -310,3 +310,33 @@ def test_usage_errors_exit_2_with_a_message(
     _, err = capsys.readouterr()
     assert status == 2
     assert "liveness-mock" in err and "Traceback" not in err
+
+
+def test_a_recorders_placeholders_are_not_read_as_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The proxy's recorder writes a stand-in where no example fits ("recorded-RequestId"), and
+    lists the paths it replaced: a value there is not the vendor's, so its pattern is not checked."""
+    answer = {
+        "Response": {
+            "Error": {"Code": "AuthFailure.SignatureFailure", "Message": "x"},
+            "RequestId": "recorded-RequestId",
+        }
+    }
+    path = write_recording(tmp_path, "get_liveness_result", "AuthFailure.SignatureFailure", answer)
+    status, report = report_json(capsys, str(tmp_path))
+    assert status == 1
+    assert [(d["kind"], d["where"]) for d in report["differences"]] == [("envelope", "/Response/RequestId")]
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["recorded"]["placeholders"] = ["Response.RequestId"]
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    status, report = report_json(capsys, str(tmp_path))
+    assert (status, report["differences"]) == (0, [])
+
+
+def test_a_stored_difference_of_a_kind_this_version_does_not_know_is_reported_under_other(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    stored = [{"kind": "latency", "where": "", "expected": "under 2 s", "actual": "9 s"}]
+    write_recording(tmp_path, "get_token", "SUCCESS", None, differences=stored, with_body=False)
+    status, out, _ = drift(capsys, str(tmp_path))
+    assert status == 1
+    assert "\n## Other\n" in out and "| latency | get_token |" in out

@@ -124,7 +124,7 @@ def judge(target: Target, answer: Answer, contract: ContractSchemas) -> list[str
     except ValueError:
         return [f"{head}: the body is not JSON: {answer.body[:80]!r}"]
     if answer.status == 400 and isinstance(body, dict) and set(body) == {"mockError"}:
-        return []  # the README's answer to an unknown X-Mock-Scenario name
+        return []  # docs/scenarios.md: the answer to an unknown X-Mock-Scenario name
     if target.family == "vendor" and not documented(body, target.endpoint_id, contract):
         return [f"{head}: not a documented envelope: {answer.body[:120]!r}"]
     return []

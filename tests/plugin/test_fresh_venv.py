@@ -1,5 +1,5 @@
 """Done-when: ``pip install`` of our wheel in a fresh venv, in a folder outside the repository, is
-all a team needs for the README's five-line quick start with ``liveness_mock`` and ``liveness_api``
+all a team needs for the plugin page's five-line quick start (docs/plugin.md) with ``liveness_mock`` and ``liveness_api``
 (~15-40 s: it installs the dependencies from the package index)."""
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ import pytest
 
 from ..conftest import ROOT
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README.split("## The pytest plugin and the contract suite", 1)[1].split("\n## ", 1)[0]
-QUICK_START = SECTION.split("```python\n", 1)[1].split("```", 1)[0]
+PAGE = (ROOT / "docs" / "plugin.md").read_text(encoding="utf-8")
+QUICK_START = PAGE.split("**Quick start**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
 
 
 def sh(*command: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -284,7 +284,7 @@ def test_retry_after_is_honoured_against_a_busy_mock(
 
 
 def test_busy_answers_are_not_retried_on_the_mock_target(run: Run, pytester: pytest.Pytester) -> None:
-    """On the mock a test sees the forced SERVICE_BUSY itself (README: retried on a sandbox)."""
+    """On the mock a test sees the forced SERVICE_BUSY itself (docs/plugin.md: retried on a sandbox)."""
     pytester.makepyfile(
         """
         def test_sees_it(liveness_scenario, liveness_api):

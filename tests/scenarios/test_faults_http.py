@@ -195,7 +195,7 @@ def test_the_slow_scenario_trips_a_client_timeout_after_one_to_three_seconds(htt
     assert time.perf_counter() - began < 1.0
     (entry,) = settle(http, 1)
     assert entry["scenario"] == "slow" and 1000 <= entry["delayMs"] <= 3000
-    # the client left during the delay: the mock stops waiting for it (README: client gone, 499)
+    # the client left during the delay: the mock stops waiting for it (docs/scenarios.md: client gone, 499)
     assert (entry["fault"], entry["status"]) == ("client gone", 499)
     assert entry["latencyMs"] < entry["delayMs"]
 

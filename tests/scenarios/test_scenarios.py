@@ -169,23 +169,23 @@ def test_the_cli_reports_a_bad_scenario_file_without_a_traceback(
     assert "no scenario named 'flakey' (did you mean 'flaky'?)" in capsys.readouterr().err
 
 
-README_SECTION = (ROOT / "README.md").read_text(encoding="utf-8").split("## Scenarios, faults and the journal", 1)[1]
+SCENARIOS_PAGE = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
 
 
 def _first_column(marker: str) -> set[str]:
     """The backticked names in the first column of the first table after ``marker``."""
-    lines = README_SECTION.split(marker, 1)[1].splitlines()
+    lines = SCENARIOS_PAGE.split(marker, 1)[1].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("|")) + 2  # past the header and rule
     end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
     return {name for row in lines[start:end] for name in re.findall(r"`([^`<]+)`", row.split("|")[1])}
 
 
-def test_the_readme_lists_the_shipped_scenarios_and_faults() -> None:
+def test_the_scenarios_page_lists_the_shipped_scenarios_and_faults() -> None:
     assert _first_column("**Shipped scenarios**") == SHIPPED - {"apply_liveness_token.SUCCESS"}
     assert _first_column("**Faults**") == set(FAULT_NAMES)
 
 
-def test_the_readme_ci_example_loads(tmp_path: Path, ctx: ScenarioContext) -> None:
-    example = README_SECTION.split("### 1. A fixture file in CI", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+def test_the_scenarios_page_ci_example_loads(tmp_path: Path, ctx: ScenarioContext) -> None:
+    example = SCENARIOS_PAGE.split("## 1. A fixture file in CI", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     scenario = load(tmp_path, ctx, example, "busy-then-ok.yaml")["busy-then-ok"]
     assert [rule.label for rule in scenario.rules] == ["busy", "ok", "slow-test-users"]  # type: ignore[attr-defined]

@@ -53,7 +53,7 @@ def get_result_rule(respond: dict[str, Any], **match: Any) -> dict[str, Any]:
 
 
 def test_the_rate_limited_scenario_keeps_a_bucket_per_caller(http: httpx.Client) -> None:
-    """README: `rate-limited` is "a token bucket per caller, 2 calls/s with bursts of 3"."""
+    """docs/scenarios.md: `rate-limited` is "a token bucket per caller, 2 calls/s with bursts of 3"."""
     assert http.post("/__admin/scenarios/rate-limited").status_code == 200
     alice = {"X_Mock_Caller": "alice", "X_ACCESS_TOKEN": "token-of-alice"}
     bob = {"X_Mock_Caller": "bob", "X_ACCESS_TOKEN": "token-of-bob"}
@@ -469,7 +469,7 @@ def test_the_quota_runs_out_on_billable_endpoints_only(http: httpx.Client, api: 
     liveness_id = http.post("/__admin/liveness", json={"outcome": "pass"}).json()["livenessId"]
     detect = [api.post(DETECTION_PATH, json={"livenessId": liveness_id}).json()["code"] for _ in range(5)]
     assert detect == ["SUCCESS"] * 3 + ["OVER_QUERY_LIMIT"] * 2
-    assert poll(2) == ["SUCCESS"] * 2  # Get Result is not billable (README, choice 27)
+    assert poll(2) == ["SUCCESS"] * 2  # Get Result is not billable (docs/choices.md, choice 27)
 
 
 def test_the_rate_limited_scenario_refills_with_the_mock_clock(http: httpx.Client, poll: Poll) -> None:

@@ -25,7 +25,7 @@ VERSION = "2018-03-01"
 
 @dataclass
 class Tencent:
-    """Builds SDK clients pointed at the mock, the way the README tells users to."""
+    """Builds SDK clients pointed at the mock, the way docs/tencent.md tells users to."""
 
     server: ThreadedServer
     clients: list[Any] = field(default_factory=list)

@@ -73,12 +73,10 @@ def test_the_admin_api_changes_what_an_applied_token_reports(tencent: Tencent, h
     assert httpx.get(first, timeout=5).status_code == 404  # the old evidence link is gone
 
 
-def test_the_readme_snippet_runs_as_written(tencent: Tencent) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_tencent_page_snippet_runs_as_written(tencent: Tencent) -> None:
+    page = (ROOT / "docs" / "tencent.md").read_text(encoding="utf-8")
     snippet = (
-        readme.split("**Point Tencent's official SDKs at the mock**", 1)[1]
-        .split("```python\n", 1)[1]
-        .split("```", 1)[0]
+        page.split("**Point Tencent's official SDKs at the mock**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     )
     namespace: dict[str, Any] = {}
     exec(snippet.replace("127.0.0.1:8080", tencent.server.url.removeprefix("http://")), namespace)

@@ -182,7 +182,7 @@ def apply_token(http: httpx.Client) -> str:
 
 def test_every_check_answers_in_the_documented_order(http: httpx.Client) -> None:
     """Start from a request with every problem and fix one at a time: each answer is the next row
-    of the README's table (Tencent Cloud FaceID, "Checked in this order")."""
+    of the table of docs/tencent.md ("Checked in this order")."""
     host = {"Host": "faceid.tencentcloudapi.com"}
     assert code_of(http.post("/", json={}, headers=host)) == "MissingParameter"  # no X-TC-Action
     assert code_of(http.post("/", json={}, headers=host | {"X-TC-Action": "Nope"})) == "InvalidAction"

@@ -150,17 +150,15 @@ def test_proxy_mode_is_refused_at_once(results: dict[str, list[dict[str, Any]]],
     assert not result["ok"] and result["error"]["httpCode"] == 400, result
 
 
-def readme_snippets() -> list[str]:
-    """The README's Node.js examples (Tencent Cloud FaceID section)."""
-    section = (
-        (ROOT / "README.md").read_text(encoding="utf-8").split("## Tencent Cloud FaceID", 1)[1].split("\n## ", 1)[0]
-    )
+def page_snippets() -> list[str]:
+    """The Node.js examples of the Tencent Cloud FaceID page."""
+    section = (ROOT / "docs" / "tencent.md").read_text(encoding="utf-8")
     return [block.split("```", 1)[0] for block in section.split("```js\n")[1:]]
 
 
 @pytest.mark.parametrize("index", [0, 1], ids=["intl-en, signature v1", "common, TC3"])
-def test_the_readme_snippets_run_as_written(server: ThreadedServer, index: int) -> None:
-    snippets = readme_snippets()
+def test_the_page_snippets_run_as_written(server: ThreadedServer, index: int) -> None:
+    snippets = page_snippets()
     assert len(snippets) == 2
     script = snippets[index].replace("127.0.0.1:8080", server.url.removeprefix("http://"))
     done = subprocess.run(

@@ -52,7 +52,7 @@ def test_exactly_the_21st_call_within_one_second_is_refused_and_the_window_reope
 
 
 def test_the_window_slides_a_token_bucket_would_not_refuse_here(tencent: Tencent) -> None:
-    """README choice 39: 10 calls, 0.4 s, 10 calls: the 21st within one second is refused."""
+    """docs/choices.md, choice 39: 10 calls, 0.4 s, 10 calls: the 21st within one second is refused."""
     client = tencent.faceid()
     began = time.monotonic()
     for _ in range(10):

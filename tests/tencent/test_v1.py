@@ -71,7 +71,7 @@ def test_parameters_changed_after_signing_fail(http: httpx.Client, method: str) 
 
 def test_every_check_answers_in_the_documented_order(http: httpx.Client) -> None:
     """Start from a request with every problem and fix one at a time: each answer is the next row
-    of the README's table, as for TC3."""
+    of docs/tencent.md's table, as for TC3."""
     request = V1(
         action="DetectAuth",
         params={"Extra": "1"},

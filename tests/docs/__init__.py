@@ -1,0 +1,1 @@
+"""The documentation tells the truth: every snippet of README.md and docs/ runs, the site builds."""
