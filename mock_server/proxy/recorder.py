@@ -22,10 +22,11 @@ import yaml
 
 from ..contract.conformance import Difference
 from ..masking import is_secret
-from .volatile import with_placeholders
+from .volatile import is_volatile, with_placeholders
 
 # Headers an answer is replayed with: what a client may act on, never ids, dates or cookies.
 KEPT_HEADERS = ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
+HIDDEN = "(a volatile value, not kept)"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -74,6 +75,8 @@ class Recorder:
         known = {tuple(d.values()) for d in info["differences"]}
         for difference in differences:
             entry = {k: v for k, v in asdict(difference).items() if k != "endpoint"}
+            if is_volatile(difference.where.rsplit("/", 1)[-1], difference.actual):
+                entry["actual"] = HIDDEN  # a token or an id that broke its pattern: the value stays out
             if tuple(entry.values()) not in known:
                 info["differences"].append(entry)
                 known.add(tuple(entry.values()))

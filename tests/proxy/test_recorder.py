@@ -44,3 +44,9 @@ def test_the_header_is_ascii_and_bounded() -> None:
     assert value.isascii() and "\r" not in value and "\n" not in value
     long = header_value([f"field_added /data/f{i}" for i in range(500)])
     assert len(long) <= HEADER_LIMIT + 60 and long.endswith("(500 in all: see /__admin/requests)")
+
+
+def test_a_volatile_value_named_in_a_difference_is_not_written(tmp_path: Path) -> None:
+    leaked = Difference("field_value", "get_token", "/data/token", "pattern ^eyJ", '"plain-secret-token"')
+    path = Recorder(tmp_path, {}).record({**WHERE, "endpoint": "get_token"}, 200, [], BODY, "NEW", [leaked])
+    assert "plain-secret-token" not in path.read_text(encoding="utf-8")
