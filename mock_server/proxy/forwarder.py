@@ -9,7 +9,6 @@ what differs goes to the journal (``contract`` in the request's entry), to the a
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,6 @@ from .recorder import Recorder
 from .upstream import Sent, TencentSigner, Upstreams, request_headers, response_headers
 from .volatile import MEDIA_PLACEHOLDER, is_media_or_url
 
-log = logging.getLogger("mock_server.proxy")
 CONTRACT_HEADER = "X-Liveness-Contract"
 HEADER_LIMIT = 1024  # of the header's value: the journal has every difference
 UNREACHABLE = 502
@@ -157,7 +155,8 @@ class Forwarder:
         notes["upstream"] = {"url": url.split("?", 1)[0]}  # a query may carry a v1 Signature
         real = await self.client.request(method, url, headers=headers, content=body)
         notes["upstream"]["status"] = real.status_code
-        return RealAnswer(real.status_code, response_headers(list(real.headers.multi_items())), real.content)
+        sent = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in real.headers.raw]  # bytes kept as they came
+        return RealAnswer(real.status_code, response_headers(sent), real.content)
 
 
 def unreachable(notes: dict[str, Any], problems: list[str], exc: Exception) -> Response:
