@@ -1,4 +1,4 @@
-"""``liveness-mock`` (also ``python -m mock_server``): serve, routes, openapi."""
+"""``liveness-mock`` (also ``python -m mock_server``): serve, routes, openapi, drift."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .drift import cli as drift_cli
+from .proxy import cli as proxy_cli
 from .settings import Settings
 
 
@@ -125,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
         help="servers at this mock (http://127.0.0.1:8080/@sg-api...) instead of the vendor's hosts",
     )
     openapi.set_defaults(run=_openapi)
+    proxy_cli.add_parser(sub)
+    drift_cli.add_parser(sub)
     return parser
 
 

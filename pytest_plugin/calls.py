@@ -10,6 +10,7 @@ Tencent Cloud's actions (``auth: tc3``) are signed with TC3-HMAC-SHA256 just bef
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,6 +50,7 @@ class Call:
     uses_token: bool = False
     signer: Tc3Signer | None = None  # a Tencent Cloud action, signed at each send
     service: str = ""
+    snapshot: bool = True  # a parity snapshot may hold its answer (not the client's own token requests)
 
     def sign(self) -> None:
         """Fresh X-TC-Timestamp and Authorization over the Host and body as they will be sent."""
@@ -79,6 +81,7 @@ class ClientCore:
     token_expires_ms: int = 0
     tencent: Tc3Signer | None = None
     windows: dict[str, WindowPacer] = field(default_factory=dict)  # documented per-endpoint rate limits
+    observer: Callable[[Call, httpx.Response], None] | None = None  # sees each final answer (snapshots)
 
     @classmethod
     def for_options(cls, options: LivenessOptions, budget: Budget, pacer: Pacer, mock_url: str | None) -> ClientCore:
@@ -152,7 +155,9 @@ class ClientCore:
         if self.credentials is None:
             raise AuthenticationFailed("no credentials: set LIVENESS_ACCESS_KEY and LIVENESS_SECRET_KEY")
         path = spec.documented_routes("token_authentication")[0].path
-        return self.call("POST", path, DEFAULT_HOST, auth=False, json=self.credentials.signed_body())
+        call = self.call("POST", path, DEFAULT_HOST, auth=False, json=self.credentials.signed_body())
+        call.snapshot = False
+        return call
 
     def token_fresh(self) -> bool:
         return self.token is not None and now_ms() < self.token_expires_ms - RENEW_MARGIN_MS
@@ -197,6 +202,8 @@ class ClientCore:
         if attempt < self.retries and _busy(call, answer):
             self.budget.usage.retries += 1
             return "wait", retry_after_seconds(response.headers.get("retry-after"))
+        if self.observer is not None:
+            self.observer(call, response)
         return "done", 0.0
 
 

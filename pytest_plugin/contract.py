@@ -11,15 +11,16 @@ answers go through the same checks.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import httpx
 
+from mock_server.contract import conformance
 from mock_server.contract.catalog import CodeSpec, Endpoint
+from mock_server.contract.conformance import EnvelopeShape, expected_statuses
 
 from . import spec
 from .failures import (
@@ -34,7 +35,6 @@ from .failures import (
     WrongStatus,
     reproduce,
 )
-from .guard import parse_retry_after
 
 __all__ = [
     "BadTransactionId",
@@ -47,35 +47,9 @@ __all__ = [
     "WrongPricing",
     "WrongStatus",
     "assert_conforms",
+    "expected_statuses",
     "reproduce",
 ]
-
-# The Glossary: SERVICE_BUSY "may migrate to HTTP 429 Too Many Requests in the future".
-ALSO_ALLOWED_STATUS = {"SERVICE_BUSY": frozenset({429})}
-_STATUS_IN_MESSAGE = re.compile(r"^HTTP (\d{3})\b")  # CLIENT_ERROR "HTTP 404 - Not Found"
-
-
-@dataclass(frozen=True)
-class EnvelopeShape:
-    """Where a protocol's envelope keeps the request id, the pricing and the message (the code:
-    ``code_of``). ``message`` is None where the docs give only descriptions of the codes, not the
-    texts sent (Tencent: docs/choices.md, choice 34): an expectation then names the code alone."""
-
-    request_id_name: str
-    request_id: Callable[[Mapping[str, Any]], Any]
-    pricing: Callable[[Mapping[str, Any]], Any] | None
-    message: Callable[[Mapping[str, Any]], Any] | None
-
-
-SHAPES: dict[str, EnvelopeShape] = {
-    "advance": EnvelopeShape(
-        "transactionId",
-        lambda b: b.get("transactionId"),
-        lambda b: b.get("pricingStrategy"),
-        lambda b: b.get("message"),
-    ),
-    "tencent": EnvelopeShape("Response.RequestId", lambda b: (b.get("Response") or {}).get("RequestId"), None, None),
-}
 
 
 @dataclass(frozen=True)
@@ -113,53 +87,41 @@ def assert_conforms(
 
 
 def _answer(endpoint: Endpoint, response: httpx.Response) -> Answer:
-    shape = SHAPES.get(endpoint.protocol)
-    if shape is None:
-        raise NotImplementedError(f"no envelope shape for protocol {endpoint.protocol!r} ({endpoint.id})")
-    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    shape = conformance.shape_of(endpoint)
+    media_type = conformance.media_type(response.headers)
     try:
         body = json.loads(response.content)
     except ValueError:
         body = None
-    if media_type != "application/json" or not isinstance(body, dict):
+    if media_type != conformance.JSON_MEDIA_TYPE or not isinstance(body, dict):
         problem = f"not a JSON object envelope (Content-Type {media_type or 'missing'})"
         raise NotAnEnvelope(endpoint.id, problem, response)
     return Answer(endpoint, response, body, shape)
 
 
 def _code_documented(answer: Answer) -> None:
-    if answer.code not in answer.endpoint.codes:
+    if conformance.code_difference(answer.endpoint, answer.code) is not None:
         documented = ", ".join(answer.endpoint.codes)
         raise answer.fail(UndocumentedCode, f"code {answer.code!r} is not documented here (documented: {documented})")
 
 
-def expected_statuses(code: CodeSpec, message: object) -> frozenset[int]:
-    """HTTP statuses that go with ``code``: CLIENT_ERROR names its own in the message."""
-    found = _STATUS_IN_MESSAGE.match(str(message)) if code.name == "CLIENT_ERROR" else None
-    base = int(found.group(1)) if found else code.http_status
-    return frozenset({base}) | ALSO_ALLOWED_STATUS.get(code.name, frozenset())
-
-
 def _status(answer: Answer) -> None:
-    allowed = expected_statuses(answer.spec, answer.body.get("message"))
-    if answer.response.status_code not in allowed:
-        wanted = " or ".join(map(str, sorted(allowed)))
-        problem = f"HTTP {answer.response.status_code} with code {answer.code}, which is documented with HTTP {wanted}"
+    found = conformance.status_difference(answer.endpoint, answer.spec, answer.response.status_code, _message(answer))
+    if found is not None:
+        problem = f"HTTP {found.actual} with code {answer.code}, which is documented with HTTP {found.expected}"
         raise answer.fail(WrongStatus, problem)
 
 
 def _request_id(answer: Answer) -> None:
-    value = answer.shape.request_id(answer.body)
-    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+    if conformance.request_id_difference(answer.endpoint, answer.body) is not None:
+        value = answer.shape.request_id(answer.body)
         problem = f"{answer.shape.request_id_name} {value!r} is not a string of 1 to 64 characters"
         raise answer.fail(BadTransactionId, problem)
 
 
 def _pricing(answer: Answer) -> None:
-    if answer.shape.pricing is None:
-        return
-    value = answer.shape.pricing(answer.body)
-    if value != answer.spec.pricing:
+    if conformance.pricing_difference(answer.endpoint, answer.spec, answer.body) is not None:
+        value = answer.shape.pricing(answer.body) if answer.shape.pricing else None
         raise answer.fail(
             WrongPricing, f"pricingStrategy {value!r} for {answer.code}, documented {answer.spec.pricing!r}"
         )
@@ -173,9 +135,13 @@ def _schema(answer: Answer) -> None:
 
 
 def _retry_after(answer: Answer) -> None:
-    value = answer.response.headers.get("retry-after")
-    if answer.spec.retry_after and parse_retry_after(value) is None:
+    if conformance.retry_after_difference(answer.endpoint, answer.spec, answer.response.headers) is not None:
+        value = answer.response.headers.get("retry-after")
         raise answer.fail(MissingRetryAfter, f"{answer.code} without a Retry-After of seconds (got {value!r})")
+
+
+def _message(answer: Answer) -> object:
+    return answer.shape.message(answer.body) if answer.shape.message else None
 
 
 def _expected(answer: Answer, expect: tuple[str, str], why: str) -> None:

@@ -6,7 +6,6 @@ do the waiting, so both behave the same.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import deque
@@ -15,9 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from mock_server.contract.conformance import parse_retry_after
+
 DEFAULT_RETRY_AFTER_S = 10.0  # the Glossary: "Retry-After :10s"
 MAX_RETRY_AFTER_S = 60.0
-_SECONDS = re.compile(r"^\s*:?\s*(\d+(?:\.\d+)?)\s*s?\s*$", re.IGNORECASE)
 
 
 class BudgetExhausted(pytest.skip.Exception):  # type: ignore[misc,name-defined]
@@ -99,12 +99,6 @@ class WindowPacer:
                 start = max(start, self._slots[0] + self.window)
             self._slots.append(start)
             return start - now
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """The seconds a ``Retry-After`` asks for ("10s", the documented form; "10"; " :10s"), or None."""
-    match = _SECONDS.match(value or "")
-    return float(match.group(1)) if match else None
 
 
 def retry_after_seconds(value: str | None) -> float:

@@ -26,6 +26,7 @@ ENV_TENCENT_ID, ENV_TENCENT_KEY = "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET
 DEFAULT_TENCENT_ID, DEFAULT_TENCENT_KEY = "AKIDmocksampleid", "mocksamplesecretkey"
 # A real sandbox is paid and rate limited: without limits given, stay well inside them.
 SANDBOX_DEFAULTS = {"max_calls": 500.0, "max_billable": 10.0, "rate": 5.0}
+DEFAULT_SNAPSHOT_DIR = "tests/snapshots"
 
 _HELP = {  # name: (metavar, help)
     "target": ("mock|sandbox", "Where the liveness API is: the in-process mock (default) or a sandbox"),
@@ -34,7 +35,12 @@ _HELP = {  # name: (metavar, help)
     "max_calls": ("N", "Stop calling the API after N requests (sandbox default 500)"),
     "max_billable": ("N", "Stop calling endpoints that may charge after N answers priced PAY (sandbox default 10)"),
     "rate": ("N", "At most N requests per second, 0 for no limit (sandbox default 5; the mock: no limit)"),
+    "snapshot_dir": ("DIR", f"Parity snapshots' folder, relative to the rootdir (default {DEFAULT_SNAPSHOT_DIR})"),
 }
+UPDATE_HELP = (
+    "Write a parity snapshot of every answer the tests get (run against the sandbox); without it, on the"
+    " mock, answers must match the snapshots in --liveness-snapshot-dir"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class LivenessOptions:
     max_calls: int | None = None
     max_billable: int | None = None
     rate: float | None = None
+    snapshot_dir: str = DEFAULT_SNAPSHOT_DIR
+    snapshot_update: bool = False
 
     @property
     def in_process(self) -> bool:
@@ -90,6 +98,9 @@ def add_options(parser: pytest.Parser) -> None:
         flag = "--liveness-" + name.replace("_", "-")
         group.addoption(flag, dest=f"liveness_{name}", default=None, metavar=metavar, help=help_text)
         parser.addini(f"liveness_{name}", help_text, default="")
+    group.addoption(
+        "--liveness-snapshot-update", dest="liveness_snapshot_update", action="store_true", help=UPDATE_HELP
+    )
     parser.addini("liveness_access_key", f"Access key of the sandbox account (env {ENV_ACCESS_KEY} wins)", default="")
     parser.addini("liveness_secret_key", f"Secret key of the sandbox account (env {ENV_SECRET_KEY} wins)", default="")
     parser.addini(
@@ -131,6 +142,8 @@ def read_options(config: pytest.Config) -> LivenessOptions:
         max_calls=int(SANDBOX_DEFAULTS["max_calls"]) if max_calls is None and sandbox else max_calls,
         max_billable=int(SANDBOX_DEFAULTS["max_billable"]) if max_billable is None and sandbox else max_billable,
         rate=SANDBOX_DEFAULTS["rate"] if rate is None and sandbox else rate,
+        snapshot_dir=_text(config, "snapshot_dir") or DEFAULT_SNAPSHOT_DIR,
+        snapshot_update=bool(config.getoption("liveness_snapshot_update")),
     )
 
 

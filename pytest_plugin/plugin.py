@@ -8,7 +8,7 @@ each test after a reset, so tests never see each other's tokens, sessions or clo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .client import LivenessClient
     from .guard import Budget, Pacer
     from .mock import LivenessMock, ScenarioControl
+    from .snapshots import SnapshotBook
     from .target import Credentials
 
 MOCK_ONLY = "mock-only: needs the mock's admin API, and the target is a sandbox"
@@ -37,6 +38,8 @@ class RunState:
     mock: LivenessMock | None = None
     budget: Budget | None = None
     pacer: Pacer | None = None
+    case: str | None = None  # the running test, as parity snapshots name it
+    snapshots: SnapshotBook | None = None
 
     def summary(self) -> str | None:
         """One line: the mock's time to ready, the calls made, those priced PAY, the retries."""
@@ -47,6 +50,8 @@ class RunState:
         if self.budget is not None:
             used = self.budget.usage
             parts.append(f"{used.calls} API calls, {used.billable} priced PAY, {used.retries} retried")
+        if self.snapshots is not None:
+            parts.append(self.snapshots.summary())
         return "liveness: " + "; ".join(parts) if parts else None
 
 
@@ -77,6 +82,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return config.stash[STATE].options.describe()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """Name the running test for parity snapshots: its module and its id within it (stable
+    wherever the suite is installed, unlike a node id relative to the rootdir)."""
+    state = item.config.stash.get(STATE, None)
+    if state is None:
+        return (yield)
+    module = getattr(getattr(item, "module", None), "__name__", None) or item.nodeid.split("::", 1)[0]
+    state.case = f"{module}::{item.nodeid.split('::', 1)[-1]}"
+    try:
+        return (yield)
+    finally:
+        state.case = None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -237,4 +257,20 @@ def _core(
     state.budget = state.budget or Budget(options.max_calls, options.max_billable)
     state.pacer = state.pacer or Pacer(options.rate)
     mock_url = request.getfixturevalue("liveness_mock_server").url if options.in_process else None
-    return ClientCore.for_options(options, state.budget, state.pacer, mock_url)
+    core = ClientCore.for_options(options, state.budget, state.pacer, mock_url)
+    core.observer = _snapshot_book(request.config, state)
+    return core
+
+
+def _snapshot_book(config: pytest.Config, state: RunState) -> Callable[..., None] | None:
+    """The run's parity snapshots: written with --liveness-snapshot-update (any target), else
+    checked on the mock when the folder exists; None when neither applies."""
+    options = state.options
+    folder = config.rootpath / options.snapshot_dir
+    if state.snapshots is None:
+        if not options.snapshot_update and (options.target != "mock" or not folder.is_dir()):
+            return None
+        from .snapshots import SnapshotBook
+
+        state.snapshots = SnapshotBook(folder, options.snapshot_update, options.target, lambda: state.case)
+    return state.snapshots.observe

@@ -23,6 +23,15 @@ VIDEO_PATH = "/liveness/ext/v1/get-video"
 CLEAR_PATH = "/liveness/h5/ext/v1/clear-data"
 CONFIGURE_UI_PATH = "/openapi/liveness/v1/h5/configureUI"
 RETURN_URL = "https://www.example.com/back"
+# An ADVANCE AI rate-limit answer, as the Glossary documents it (it goes with a Retry-After header).
+SERVICE_BUSY_BODY = {
+    "code": "SERVICE_BUSY",
+    "message": "Rate limit is exceeded, please retry after the suggested time in HTTP Header.",
+    "data": None,
+    "extra": None,
+    "transactionId": "0749ac5e17200576",
+    "pricingStrategy": "FREE",
+}
 
 
 def signed_body(

@@ -29,17 +29,19 @@ def free_port() -> int:
 
 
 class MockProcess:
-    """``python -m mock_server serve --port 0 <options>``; ``url`` once it printed where it serves."""
+    """``python -m mock_server serve --port 0 <options>``; ``url`` once it printed where it serves.
+    ``command``: another subcommand that serves (``proxy``); ``env``: added to the environment."""
 
-    def __init__(self, *options: str, port: int = 0) -> None:
+    def __init__(self, *options: str, port: int = 0, command: str = "serve", env: dict[str, str] | None = None) -> None:
         self.options = (*options, "--port", str(port))
+        self.command, self.extra_env = command, env or {}
         self.log = Path(tempfile.mkstemp(prefix="liveness-mock-", suffix=".log")[1])
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> MockProcess:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        command = [sys.executable, "-m", "mock_server", "serve", *self.options]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.extra_env}
+        command = [sys.executable, "-m", "mock_server", self.command, *self.options]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         assert self.process.stdout is not None

@@ -19,9 +19,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mock_server"
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
+    {"proxy"},
     {"app", "server"},
     {"advance", "tencent"},
-    {"scenarios", "journal"},
+    {"scenarios", "journal", "drift"},
     {"admin"},
     {"gateway"},
     {"accounts"},

@@ -33,7 +33,7 @@ from ..contract.validation import RequestChecker
 from ..ids import IdFactory
 from ..jsonwire import dumps
 from .advance_front import AdvanceFront
-from .call import Action, Call, Exchange, Guard, Interceptor, Recorder
+from .call import Action, Call, Exchange, Guard, Interceptor, Passthrough, Recorder
 from .fronts import JSON_TYPE, Front, Miss, Pending
 from .hosts import PATH_PREFIX, HostResolver
 from .routing import RouteTable
@@ -105,6 +105,8 @@ class Gateway:
         self.interceptors = list(interceptors)
         self.checks = list(checks)
         self.recorder: Recorder | None = None
+        # None: an unreadable or unrouted request gets the protocol's documented error, as from the vendor
+        self.passthrough: Passthrough | None = None
         self.violations: list[str] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -141,13 +143,21 @@ class Gateway:
             found = await found.resolve(self.max_body_bytes)
         if isinstance(found, Miss):
             notes["miss"] = found.route_miss
-            return self.miss(found, notes)
+            passed = await self.passthrough.unrouted(request, host, notes) if self.passthrough else None
+            return self.miss(found, notes) if passed is None else passed
         endpoint = self.catalog.endpoints[found.endpoint_id]
         host = notes["host"] = found.host  # API 3.0 on another host: the request is for Tencent's
         notes["endpoint"] = endpoint.id
         try:
             front = self.fronts[endpoint.protocol]
-            params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
+            try:
+                params, body = await front.read_params(request, found, endpoint, self.max_body_bytes)
+            except ApiError as err:
+                call = Call(endpoint, found, host, {}, request, notes)
+                passed = await self.passthrough.unreadable(call, err) if self.passthrough else None
+                if passed is None:
+                    raise
+                return passed
             notes["params"] = params
             call = Call(endpoint, found, host, params, request, notes, body=body)
             answer = await self.intercept(call) if self.interceptors else None

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Message
 
 from ..accounts import Account
 from ..contract.catalog import Endpoint, Route
-from ..contract.outcome import Outcome
+from ..contract.outcome import ApiError, Outcome
 from .wire import WireRequest
 
 KEPT_RESPONSE_BYTES = 8192  # of a streamed answer's body (a fault's, a page's), for the journal
@@ -83,3 +83,14 @@ class Exchange:
 
 
 Recorder = Callable[[Exchange], None]
+
+
+class Passthrough(Protocol):
+    """What takes the requests the mock would answer with a protocol error of its own (the validation
+    proxy sends them to the real service); None from either method: the mock's answer after all."""
+
+    async def unreadable(self, call: Call, error: ApiError) -> ASGIApp | None:
+        """A request of a known endpoint whose parameters the front cannot read."""
+
+    async def unrouted(self, request: WireRequest, host: str, notes: dict[str, Any]) -> ASGIApp | None:
+        """A request no documented route matches."""

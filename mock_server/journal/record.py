@@ -29,7 +29,7 @@ BODY_BYTES = 8192  # of a body, kept for the journal (a parsed one is kept as it
 HEADER_BYTES = 8192  # of all header names and values of one request
 FIELD_BYTES = MAX_STRING  # of one header value, the path, the query string
 # Shown when a request has them ("polling": a documented non-final answer, e.g. LIVENESS_NO_RESULT).
-OPTIONAL_NOTES = ("scenario", "rule", "via", "draw", "delayMs", "fault", "polling")
+OPTIONAL_NOTES = ("scenario", "rule", "via", "draw", "delayMs", "fault", "polling", "upstream", "contract")
 
 
 @dataclass(slots=True)

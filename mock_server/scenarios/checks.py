@@ -17,6 +17,7 @@ from ..contract.envelopes import ENVELOPES
 from ..contract.outcome import Outcome
 from ..contract.schemas import ContractSchemas
 from ..ids import IdFactory
+from ..jsonwire import dumps
 from .faults import FAULT_NAMES, Delay, Fault
 from .model import Match, Respond
 
@@ -65,10 +66,12 @@ class AnswerChecker:
         self.template(raw.get("delayMs"), groups, [*at, "delayMs"])
         if isinstance(fault, Fault):
             self.check_fault(fault, code, endpoints, at)
-        if code is None or is_template(code):
+        if (code is None or is_template(code)) and "body" not in raw:
             for key in ("message", "data", "httpStatus") if code is None else ("message", "data"):
                 if key in raw:
                     raise ScenarioError([*at, key], f"{key} needs a literal code to go with")
+        if "body" in raw:
+            self.literal(raw, at)
         if raw.get("retryAfter") == "auto" and match.over_rate is None:
             raise ScenarioError([*at, "retryAfter"], '"auto" needs an overRate condition to compute it from')
         datas = self.datas(raw, endpoints, at) if code is not None and not is_template(code) else {}
@@ -82,7 +85,14 @@ class AnswerChecker:
             retry_after=str(raw["retryAfter"]) if "retryAfter" in raw else None,
             delay=delay if is_template(delay) or delay is None else Delay.parse(delay),
             fault=fault,
+            body=dumps(raw["body"]) if "body" in raw else None,
         )
+
+    def literal(self, raw: Mapping[str, Any], at: Path) -> None:
+        """A ``body`` is the whole answer (a recording): no code, data, message or fault beside it."""
+        for key in ("code", "data", "message", "fault"):
+            if key in raw:
+                raise ScenarioError([*at, key], f"{key} cannot go with body: the body is the whole answer")
 
     def template(self, value: Any, groups: set[str], at: Path) -> None:
         if is_template(value) and value.strip("{}") not in groups:

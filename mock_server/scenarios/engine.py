@@ -18,7 +18,7 @@ from starlette.types import ASGIApp
 from ..contract.catalog import Endpoint
 from ..contract.outcome import ApiError, Outcome
 from ..gateway import tc3
-from ..gateway.app import Gateway
+from ..gateway.app import Answer, Gateway
 from ..gateway.buckets import retry_after
 from ..gateway.call import Call
 from ..gateway.tencent_front import V1Route
@@ -117,6 +117,8 @@ class ScenarioEngine:
             if await sleep_unless_gone(call.request, delay / 1000):
                 call.notes["fault"] = "client gone"
                 return Response(status_code=CLIENT_GONE)  # nobody reads it; the journal shows why
+        if respond.body is not None:
+            return Answer(respond.http_status or 200, respond.body, respond.headers)
         code, fault = _fill(respond.code, fired.captures), _fill(respond.fault, fired.captures)
         outcome = self.outcome(respond, code, fired, call.endpoint) if code else None
         if fault is None:

@@ -80,11 +80,12 @@ class Respond:
     retry_after: str | None = None
     delay: Delay | str | None = None
     fault: Fault | str | None = None
+    body: bytes | None = None  # a recorded answer, sent as it is (encoded once, at load time)
 
     @property
     def passes(self) -> bool:
         """Answer normally (possibly after a delay)."""
-        return self.code is None and self.fault is None
+        return self.code is None and self.fault is None and self.body is None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -498,3 +499,22 @@ def test_reset_forgets_inline_scenarios_and_activations(http: httpx.Client) -> N
     assert http.get("/__admin/scenarios/busy-twice").status_code == 404
     active = [s["name"] for s in http.get("/__admin/scenarios", params={"active": "1"}).json()["scenarios"]]
     assert active == ["magic-values"]
+
+
+# --- a recorded body --------------------------------------------------------------------------------
+
+
+def test_a_body_rule_answers_those_exact_bytes_with_its_status_and_headers(http: httpx.Client) -> None:
+    """What ``liveness-mock proxy --record`` writes: the whole answer, even one the catalog lacks."""
+    body = {"code": "NEW_VENDOR_CODE", "message": "Something new", "data": {"ü": [1, 2.5, None]}, "extra": None}
+    respond = {"body": body, "httpStatus": 429, "headers": {"Retry-After": "7"}}
+    assert define(http, "replayed", get_result_rule(respond)).status_code == 201
+    answer = result(http, X_Mock_Scenario="replayed")
+    assert (answer.status_code, answer.headers["retry-after"]) == (429, "7")
+    assert answer.content == json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def test_a_body_rule_refuses_a_code_beside_it(http: httpx.Client) -> None:
+    answer = define(http, "both", get_result_rule({"body": {}, "code": "SUCCESS"}))
+    assert answer.status_code == 400
+    assert "code cannot go with body" in answer.text

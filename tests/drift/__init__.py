@@ -1,0 +1,1 @@
+"""Tests of mock_server.drift: snapshots, evidence, the drift report and its CLI."""
