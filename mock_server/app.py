@@ -18,7 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes, state_routes
-from .admin.dashboard import dashboard_routes
+from .admin.dashboard import FAVICON_PATH, Favicon, dashboard_routes
 from .admin.endpoint import ADMIN_PREFIX, bounded_body
 from .admin.safety import admin_guard, check_exposure
 from .advance.api import AdvanceApi
@@ -119,7 +119,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     clock = MockClock(settings.clock_ms)
     parts = _parts(settings, open_store(settings.state, settings.retention_ms, clock), clock)
     admin = [
-        *clock_routes(parts.clock),
+        *clock_routes(parts.clock, parts.store),
         *reset_routes(parts.reset),
         *state_routes(parts.describe_state),
         *parts.advance.admin_routes,
@@ -142,6 +142,7 @@ class MockApp:
         self.state = State({"mock": parts})
         self.gateway = parts.gateway
         self.fleet = parts.fleet
+        self.favicon = Favicon(parts.gateway.hosts)
         handlers = {404: _admin_not_found, 405: _admin_not_found, StateUnavailable: _unavailable}
         control = Starlette(routes=[Mount(ADMIN_PREFIX, routes=admin)], exception_handlers=handlers)
         self.admin = admin_guard(bounded_body(control), parts.settings.admin_token)
@@ -166,6 +167,9 @@ class MockApp:
     async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         if not path.startswith("/__"):
+            if path == FAVICON_PATH and self.favicon.claims(scope):
+                await self.favicon(scope, receive, send)
+                return
             await self.gateway(scope, receive, send)
         elif path.startswith(OWN_PREFIX):
             await self.pages(scope, receive, send)

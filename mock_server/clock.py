@@ -46,6 +46,10 @@ class MockClock:
     def advance(self, delta_ms: int) -> None:
         self._move(self._offset + delta_ms)
 
+    def follow_wall(self) -> None:
+        """Back to wall-clock time (offset 0), whatever ``--clock`` said at start."""
+        self._move(0)
+
     def reset(self) -> None:
         """Back to how it started: the wall clock, or ``start_ms`` from now on."""
         self._move(self.start_offset())

@@ -6,6 +6,7 @@ strings (base64 images) are cut so a bounded journal is also bounded in bytes.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -16,7 +17,7 @@ from urllib.parse import unquote_plus
 MASK = "***"
 MAX_STRING = 2048
 SECRET_HEADERS = frozenset(
-    ("x-access-token", "authorization", "proxy-authorization", "x-admin-token", "cookie", "x-tc-token")
+    ("x-access-token", "authorization", "proxy-authorization", "x-admin-token", "cookie", "set-cookie", "x-tc-token")
 )
 # Field names compared without case, "-" or "_": accessToken, access_token, X-ACCESS-TOKEN are one.
 SECRET_FIELDS = frozenset(
@@ -42,6 +43,7 @@ MAX_DEPTH = 32  # of a value shown: deeper parts are summarized (nothing documen
 MAX_ITEMS = 100  # of an array or object shown: the rest is counted
 
 
+@functools.lru_cache(maxsize=4096)  # field names repeat from entry to entry: one lookup each
 def is_secret(name: str) -> bool:
     return name.lower().replace("-", "").replace("_", "") in SECRET_FIELDS
 

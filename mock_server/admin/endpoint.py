@@ -60,6 +60,14 @@ def integer_field(body: dict[str, Any], name: str, low: int = -MAX_MS, high: int
     return value
 
 
+def query_integer(name: str, value: str) -> int:
+    """A query parameter that must be an integer, or AdminError naming it."""
+    try:
+        return int(value)
+    except ValueError:
+        raise AdminError(f"{name} must be an integer, not {value!r}") from None
+
+
 def admin_endpoint(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
     """Turn AdminError into HTTP 400 {"error": ...}; handlers return JSON-able data or a Response."""
 

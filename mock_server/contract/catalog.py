@@ -28,6 +28,7 @@ class CodeSpec:
     retry_after: bool = False
     deprecated: bool = False
     from_glossary: bool = False
+    polling: bool = False  # a documented "not yet": the client asks again (the dashboard shows it neutral)
 
     def message(self, key: str | None = None) -> str:
         """The text for ``key``, or the default (first) text."""

@@ -34,6 +34,7 @@ def _code(name: str, spec: Mapping[str, Any], *, from_glossary: bool, base: Code
         retry_after=spec.get("retry_after", base.retry_after if base else False),
         deprecated=spec.get("deprecated", False),
         from_glossary=from_glossary,
+        polling=spec.get("polling", False),
     )
 
 

@@ -51,12 +51,14 @@ class StrictModeViolation(AssertionError):
 
 
 class Answer:
-    """A JSON answer ready to send: status, raw headers, encoded body; also an ASGI app."""
+    """A JSON answer ready to send: status, raw headers, encoded body (and, for an envelope, the
+    value it encodes: the journal cuts a large answer from it without parsing it back); also an
+    ASGI app."""
 
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "headers", "status", "value")
 
-    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
-        self.status, self.body = status, body
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None, value: Any = None) -> None:
+        self.status, self.body, self.value = status, body, value
         extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
         self.headers = [*extra, (b"content-length", str(len(body)).encode()), _JSON_HEADER]
 
@@ -115,8 +117,10 @@ class Gateway:
             if isinstance(answer, Answer):
                 await answer(scope, receive, send)
                 status = answer.status
+                exchange.response_headers, exchange.response_body = answer.headers, answer.body
+                exchange.response_value = answer.value
             else:
-                status = await _play(answer, scope, receive, send)
+                status = await _play(answer, scope, receive, send, exchange)
         except ClientGone:
             notes["fault"] = "client gone"
         finally:
@@ -202,6 +206,8 @@ class Gateway:
             notes["code"] = "MOCK_ERROR"
             return self._violation(str(exc))
         notes["code"] = spec.name
+        if spec.polling:
+            notes["polling"] = True
         return _to_answer(rendered)
 
     def respond(self, endpoint: Endpoint, outcome: Outcome, notes: dict[str, Any]) -> Response:
@@ -231,16 +237,18 @@ class Gateway:
 
 
 def _to_answer(rendered: Rendered) -> Answer:
-    return Answer(rendered.status, rendered.encode(), rendered.headers)
+    return Answer(rendered.status, rendered.encode(), rendered.headers, rendered.body)
 
 
-async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int | None:
-    """Run an answer that is an ASGI app (a fault, a scenario's refusal); the status it sent."""
+async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send, exchange: Exchange) -> int | None:
+    """Run an answer that is an ASGI app (a fault, a scenario's refusal); the status it sent.
+    What it sends is kept on ``exchange`` for the journal."""
     status: list[int | None] = [None]
 
     async def send_seen(message: Message) -> None:
         if message["type"] == "http.response.start":
             status[0] = message["status"]
+        exchange.saw(message)
         await send(message)
 
     await app(scope, receive, send_seen)

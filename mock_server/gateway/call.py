@@ -8,12 +8,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message
 
 from ..accounts import Account
 from ..contract.catalog import Endpoint, Route
 from ..contract.outcome import Outcome
 from .wire import WireRequest
+
+KEPT_RESPONSE_BYTES = 8192  # of a streamed answer's body (a fault's, a page's), for the journal
 
 
 @dataclass
@@ -46,10 +48,16 @@ class Exchange:
 
     The journal masks secrets and serializes only when someone reads it. ``headers`` are the ASGI
     scope's (bytes pairs); ``params`` are the parsed parameters (``notes["params"]``, None if the
-    body was never parsed), ``body`` the raw body as read.
+    body was never parsed), ``body`` the raw body as read. ``response_headers`` and
+    ``response_body`` are the answer as sent (the body up to ``KEPT_RESPONSE_BYTES`` when it was
+    streamed; a whole answer is kept by reference, and the journal bounds it; ``response_value``
+    is the value an envelope encoded, if any).
     """
 
-    __slots__ = ("body", "headers", "latency_ms", "method", "notes", "params", "path", "query", "status", "time_ms")
+    __slots__ = (
+        "body", "headers", "latency_ms", "method", "notes", "params", "path", "query",
+        "response_body", "response_headers", "response_value", "status", "time_ms",
+    )  # fmt: skip
 
     def __init__(self, time_ms: int, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]) -> None:
         self.time_ms, self.method, self.path, self.query, self.headers = time_ms, method, path, query, headers
@@ -58,6 +66,16 @@ class Exchange:
         self.body = b""
         self.status: int | None = None
         self.latency_ms = 0.0
+        self.response_headers: list[tuple[bytes, bytes]] = []
+        self.response_body = b""
+        self.response_value: Any = None  # what response_body encodes, when the gateway rendered it
+
+    def saw(self, message: Message) -> None:
+        """Keep what an answer sends, message by message: its headers and the start of its body."""
+        if message["type"] == "http.response.start":
+            self.response_headers = list(message.get("headers", ()))
+        elif message["type"] == "http.response.body" and len(self.response_body) < KEPT_RESPONSE_BYTES:
+            self.response_body += message.get("body", b"")[: KEPT_RESPONSE_BYTES - len(self.response_body)]
 
     def finish(self, notes: dict[str, Any], body: bytes, status: int | None, seconds: float) -> None:
         self.params = notes.pop("params", None)

@@ -33,6 +33,12 @@ class HostResolver:
         host = name.lower() if name.lower() in self.hosts else self._by_label.get(name.lower())
         return None if host is None else (host, "/" + rest)
 
+    def names_documented(self, header: str | None) -> bool:
+        """Whether a Host header names a documented host (or its ``<prefix>.localhost``), rather
+        than falling back to the default one (127.0.0.1, localhost, an unknown name)."""
+        name = strip_port(header or "").lower().rstrip(".")
+        return name in self.hosts or (name.endswith(".localhost") and name[: -len(".localhost")] in self._by_label)
+
     def resolve(self, header: str | None) -> str:
         """The canonical host for a raw ``Host`` header value (memoised: headers repeat)."""
         if header is None:

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from ..admin.endpoint import AdminError, admin_endpoint
+from ..admin.endpoint import AdminError, admin_endpoint, query_integer
 from ..predicates import PredicateError, parse_predicate
 from .nearmiss import NearMisses
 from .record import Entry, Journal
@@ -39,7 +39,7 @@ def _check(key: str, value: str) -> Check:
         wanted = set(value.split(","))
         return lambda e: getattr(e, key) in wanted
     if key in ("status", "since", "after"):
-        number = _int(key, value)
+        number = query_integer(key, value)
         fields = {"status": lambda e: e.status == number, "since": lambda e: e.time_ms >= number}
         return fields.get(key, lambda e: e.id > number)
     if key.startswith("param."):
@@ -60,16 +60,9 @@ def _param_check(key: str, value: str) -> Check:
     return lambda e: isinstance(e.body, dict) and predicate.match(e.body) is not None
 
 
-def _int(name: str, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise AdminError(f"{name} must be an integer, not {value!r}") from None
-
-
 def _limit(request: Request, default: int | None) -> int | None:
     raw = request.query_params.get("limit")
-    return default if raw is None else max(0, _int("limit", raw))
+    return default if raw is None else max(0, query_integer("limit", raw))
 
 
 def journal_routes(journal: Journal | SharedJournal, near: NearMisses) -> list[BaseRoute]:

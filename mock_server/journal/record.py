@@ -1,8 +1,8 @@
 """The request journal: every vendor request, as it came and as it was answered, secrets masked.
 
 Recording is on the hot path, so it only appends the gateway's ``Exchange`` (raw scope headers,
-parsed parameters, notes) to a bounded deque, after trimming what could make one entry large
-(a header, path, query or body over its budget). Masking and formatting happen once, when an
+parsed parameters, notes, the answer's headers and body) to a bounded deque, after trimming what
+could make one entry large (a header, path, query or body over its budget). Masking and formatting happen once, when an
 entry is first read. Every entry is bounded in bytes as the deque is in count, so the journal
 is bounded in memory whatever clients send. Requests no route matched are also kept apart as
 near misses. Admin calls are never recorded.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,11 +21,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..clock import MockClock
 from ..gateway.app import RECORDED
 from ..gateway.call import Exchange
+from ..jsonwire import JSONError, dumps, loads
 from ..masking import MAX_STRING, mask_headers, mask_text, mask_value, shrink
 
 BODY_BYTES = 8192  # of a body, kept for the journal (a parsed one is kept as its parameters)
 HEADER_BYTES = 8192  # of all header names and values of one request
 FIELD_BYTES = MAX_STRING  # of one header value, the path, the query string
+# Shown when a request has them ("polling": a documented non-final answer, e.g. LIVENESS_NO_RESULT).
+OPTIONAL_NOTES = ("scenario", "rule", "via", "draw", "delayMs", "fault", "polling")
 
 
 @dataclass(slots=True)
@@ -40,6 +43,9 @@ class Entry:
     notes: dict[str, Any]
     status: int | None
     latency_ms: float
+    # The answer as sent, masked as the request is (defaults: entries a fleet wrote before these existed).
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: Any = None
 
     def get(self, name: str) -> Any:
         return self.notes.get(name)
@@ -60,7 +66,8 @@ class Entry:
             "code": notes.get("code"),
             "status": self.status,
             "latencyMs": round(self.latency_ms, 2),
-        } | {key: notes[key] for key in ("scenario", "rule", "via", "draw", "delayMs", "fault") if key in notes}
+            "response": {"headers": self.response_headers, "body": self.response_body},
+        } | {key: notes[key] for key in OPTIONAL_NOTES if key in notes}
 
 
 class Kept:
@@ -151,6 +158,20 @@ def _trim(exchange: Exchange) -> None:
         exchange.query = exchange.query[:FIELD_BYTES]
     if sum(len(name) + len(value) for name, value in exchange.headers) > HEADER_BYTES:
         exchange.headers = _trimmed_headers(exchange.headers)
+    if len(exchange.response_body) > BODY_BYTES:
+        exchange.response_body = _trimmed_answer(exchange.response_body, exchange.response_value)
+    exchange.response_value = None
+
+
+def _trimmed_answer(body: bytes, value: Any) -> bytes:
+    """A large answer (base64 images): as JSON with its long strings cut (from the value the
+    envelope encoded: a few microseconds, no parsing), else its first bytes."""
+    if value is not None:
+        return dumps(shrink(value))
+    try:
+        return dumps(shrink(loads(body)))
+    except JSONError:
+        return body[:BODY_BYTES]
 
 
 def _trimmed_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -178,7 +199,25 @@ def _masked(entry_id: int, exchange: Exchange) -> Entry:
     return Entry(
         entry_id, exchange.time_ms, exchange.method, exchange.path, mask_text(exchange.query.decode("latin-1")),
         mask_headers(exchange.headers), body, exchange.notes, exchange.status, exchange.latency_ms,
+        mask_headers(exchange.response_headers), _answer(exchange.response_headers, exchange.response_body),
     )  # fmt: skip
+
+
+def _answer(headers: list[tuple[bytes, bytes]], body: bytes) -> Any:
+    """An answer's body as shown: JSON masked as a request's parameters are, text masked as raw
+    text, anything else (an image, a video) described by its type and length."""
+    if not body:
+        return None
+    kind = next((v.decode("latin-1") for k, v in headers if k == b"content-type"), "")
+    if "json" in kind:
+        try:
+            return mask_value(loads(body))
+        except JSONError:
+            return _text(body)
+    if kind.startswith("text/") or not kind:
+        return _text(body)
+    length = next((v.decode("latin-1") for k, v in headers if k == b"content-length"), "?")
+    return f"({length} bytes of {kind}, not shown)"
 
 
 def _text(body: bytes) -> str | None:
@@ -209,6 +248,7 @@ def journal_middleware(app: ASGIApp, journal: Recording) -> ASGIApp:
         async def send_seen(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+            exchange.saw(message)
             await send(message)
 
         try:

@@ -33,6 +33,8 @@ class Store(Protocol):
     # ADVANCE AI access tokens
     def put_token(self, token: AccessToken) -> None: ...
     def token(self, token: str, now_ms: int) -> AccessToken | None: ...
+    def token_expiries(self) -> list[tuple[str, int]]:
+        """(account, expires_ms) of every access token kept: what a clock move would expire."""
 
     # liveness sessions
     def save_session(self, session: Session) -> None:

@@ -60,6 +60,9 @@ class MemoryStore:
         self._tokens[token.token] = token
         heapq.heappush(self._token_expiry, (token.expires_ms, token.token))
 
+    def token_expiries(self) -> list[tuple[str, int]]:
+        return [(token.account, token.expires_ms) for token in self._tokens.values()]
+
     def token(self, token: str, now_ms: int) -> AccessToken | None:
         found = self._tokens.get(token)
         if found is not None and found.expires_ms <= now_ms:

@@ -89,6 +89,13 @@ class RedisStore:
         self.lane.call("SET", PREFIX + "t:" + token.token, value, "PX", self._ttl(token.expires_ms))
 
     @_guarded
+    def token_expiries(self) -> list[tuple[str, int]]:
+        pipe = self.r.pipeline(transaction=False)
+        for key in self.r.scan_iter(match=PREFIX + "t:*", count=1000):
+            pipe.get(key)
+        return [(account, expires) for account, expires in map(codec.loads, filter(None, pipe.execute()))]
+
+    @_guarded
     def token(self, token: str, now_ms: int) -> AccessToken | None:
         found = self._tokens.get(token)
         if found is None:

@@ -43,6 +43,9 @@ class SqliteStore:
     def put_token(self, token: AccessToken) -> None:
         self.sql.one("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?)", (token.token, token.account, token.expires_ms))
 
+    def token_expiries(self) -> list[tuple[str, int]]:
+        return [(account, expires) for account, expires in self.sql.all("SELECT account, expires_ms FROM tokens")]
+
     def token(self, token: str, now_ms: int) -> AccessToken | None:
         found = self._tokens.get(token)
         if found is None:

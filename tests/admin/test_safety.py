@@ -244,3 +244,40 @@ def test_the_cli_refuses_and_explains_without_a_traceback() -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "refusing to serve on 0.0.0.0" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:3000"},
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+    ],
+)
+@pytest.mark.parametrize(("method", "path"), [("POST", "/__admin/reset"), ("DELETE", "/__admin/clock")])
+def test_another_sites_page_cannot_change_the_mock(
+    http: httpx.Client, headers: dict[str, str], method: str, path: str
+) -> None:
+    http.post("/__admin/clock", json={"advanceMs": 60_000})
+    refused = http.request(method, path, headers=headers, content=b"{}")
+    assert refused.status_code == 403 and "another site" in refused.json()["error"]
+    assert http.get("/__admin/clock").json()["offsetMs"] >= 59_000  # nothing happened
+
+
+def test_the_same_origin_and_clients_without_browser_headers_still_can(http: httpx.Client) -> None:
+    origin = str(http.base_url).rstrip("/")
+    assert http.post("/__admin/reset", headers={"Sec-Fetch-Site": "same-origin", "Origin": origin}).status_code == 200
+    assert http.post("/__admin/reset", headers={"Origin": origin}).status_code == 200  # an older browser
+    assert http.post("/__admin/reset").status_code == 200  # curl, SDKs, tests
+    assert (
+        http.get("/__admin/clock", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+    )  # reading changes nothing
+
+
+def test_a_cross_site_call_is_refused_before_the_token_is_even_checked() -> None:
+    app = create_app(Settings(port=0, admin_token=ADMIN_TOKEN))
+    with ThreadedServer(app) as server, httpx.Client(base_url=server.url) as client:
+        headers = {"X-Admin-Token": ADMIN_TOKEN, "Sec-Fetch-Site": "cross-site"}  # remembered credentials
+        assert client.post("/__admin/reset", headers=headers).status_code == 403
+        assert client.post("/__admin/reset", headers={"X-Admin-Token": ADMIN_TOKEN}).status_code == 200

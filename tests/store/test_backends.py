@@ -259,3 +259,11 @@ def test_the_fleets_journal_keeps_the_newest_of_each_list(twins: tuple[Store, St
     cast(Store, two).reset()
     one.journal_append([(b"answered before the reset", False)], 50, generation)
     assert one.journal(50) == []
+
+
+def test_every_backend_lists_the_access_tokens_it_keeps_by_account_and_expiry(store: Store) -> None:
+    """What a clock move would expire is counted from this list (``admin.expiry``)."""
+    assert store.token_expiries() == []
+    store.put_token(AccessToken("t-one", "default", NOW + 60_000))
+    store.put_token(AccessToken("t-two", "other", NOW + 7_200_000))
+    assert sorted(store.token_expiries()) == [("default", NOW + 60_000), ("other", NOW + 7_200_000)]

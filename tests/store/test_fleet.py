@@ -110,6 +110,21 @@ def test_the_clock_moved_through_one_moves_for_both(fleet: Fleet) -> None:
     assert result(fleet.one, token, "0123456789abcdef")["code"] == "IAM_FAILED"  # expired on the fleet's clock
 
 
+def test_what_a_move_expires_is_the_fleets_and_wall_time_is_back_for_both(fleet: Fleet) -> None:
+    token = access_token(fleet.one, periodSecond=60)
+    signature_id = h5_session(fleet.one, token)["signatureId"]
+    expected = {"accessTokens": {"default": 1}, "sessions": [signature_id]}
+    assert fleet.two.get("/__admin/clock", params={"advanceMs": 3_600_000}).json()["wouldExpire"] == expected
+    assert fleet.two.post("/__admin/clock", json={"advanceMs": 3_600_000}).json()["expired"] == expected
+    assert fleet.one.get("/__admin/clock").json()["offsetMs"] >= 3_590_000
+    assert fleet.one.delete("/__admin/clock").json()["offsetMs"] < 1_000
+    assert abs(fleet.two.get("/__admin/clock").json()["offsetMs"]) < 1_000  # the offset is the store's
+    # replica one answered: reading through it writes its pending entries to the shared journal first
+    minted = fleet.one.get("/__admin/requests", params={"endpoint": "token_authentication"}).json()["requests"][0]
+    assert minted["response"]["body"]["data"]["token"] == "***"  # the answer as the store keeps it, masked
+    assert token not in fleet.one.get("/__admin/requests").text
+
+
 def test_a_scenario_switched_on_through_one_answers_on_the_other(fleet: Fleet) -> None:
     assert fleet.one.post("/__admin/scenarios/get_result.ERROR").status_code == 200
     assert result(fleet.two, "x", "0123456789abcdef")["code"] == "ERROR"
