@@ -11,9 +11,14 @@ from pytest_plugin import spec
 from .conftest import Run
 
 SEEN = """
-import pytest
+import importlib
+
 from mock_server.contract import conformance
-from pytest_plugin import calls, spec
+from pytest_plugin import spec
+
+# Through sys.modules, as the plugin imports it: after an earlier in-process run, the package's
+# attribute may still name a module object that run imported and pytester has since dropped.
+calls = importlib.import_module("pytest_plugin.calls")
 
 ANSWERS, FOUND = [], []
 _after = calls.ClientCore.after
