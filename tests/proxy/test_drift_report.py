@@ -13,8 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-pytest.importorskip("mock_server.proxy", reason="the validation proxy (mock_server.proxy) is not in this tree")
-
 from mock_server.cli import main
 
 from ..conftest import ROOT
