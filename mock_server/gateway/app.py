@@ -114,7 +114,7 @@ class Gateway:
             answer = await self.handle(request, notes)
             if isinstance(answer, Answer):
                 await answer(scope, receive, send)
-                status = answer.status
+                status, exchange.response = answer.status, answer.body
             else:
                 status = await _play(answer, scope, receive, send)
         except ClientGone:

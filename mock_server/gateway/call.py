@@ -49,13 +49,26 @@ class Exchange:
     body was never parsed), ``body`` the raw body as read.
     """
 
-    __slots__ = ("body", "headers", "latency_ms", "method", "notes", "params", "path", "query", "status", "time_ms")
+    __slots__ = (
+        "body",
+        "headers",
+        "latency_ms",
+        "method",
+        "notes",
+        "params",
+        "path",
+        "query",
+        "response",
+        "status",
+        "time_ms",
+    )
 
     def __init__(self, time_ms: int, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]) -> None:
         self.time_ms, self.method, self.path, self.query, self.headers = time_ms, method, path, query, headers
         self.notes: dict[str, Any] = {}
         self.params: Any = None
         self.body = b""
+        self.response = b""  # the JSON answer as sent (a fault's damaged answer is not kept)
         self.status: int | None = None
         self.latency_ms = 0.0
 

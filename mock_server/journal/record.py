@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..clock import MockClock
@@ -40,6 +41,7 @@ class Entry:
     notes: dict[str, Any]
     status: int | None
     latency_ms: float
+    response: Any = None  # the answer's body, masked (the Python API shows it; /__admin/requests does not)
 
     def get(self, name: str) -> Any:
         return self.notes.get(name)
@@ -145,6 +147,8 @@ def _trim(exchange: Exchange) -> None:
         exchange.body = b""
     elif len(body) > BODY_BYTES:
         exchange.body = body[:BODY_BYTES]
+    if len(exchange.response) > BODY_BYTES:
+        exchange.response = exchange.response[:BODY_BYTES]
     if len(exchange.path) > FIELD_BYTES:
         exchange.path = exchange.path[:FIELD_BYTES]
     if len(exchange.query) > FIELD_BYTES:
@@ -178,7 +182,18 @@ def _masked(entry_id: int, exchange: Exchange) -> Entry:
     return Entry(
         entry_id, exchange.time_ms, exchange.method, exchange.path, mask_text(exchange.query.decode("latin-1")),
         mask_headers(exchange.headers), body, exchange.notes, exchange.status, exchange.latency_ms,
+        _json_or_text(exchange.response),
     )  # fmt: skip
+
+
+def _json_or_text(body: bytes) -> Any:
+    """An answer as its masked JSON value (text, masked as text, if it was cut or is not JSON)."""
+    if not body:
+        return None
+    try:
+        return mask_value(orjson.loads(body))
+    except orjson.JSONDecodeError:
+        return _text(body)
 
 
 def _text(body: bytes) -> str | None:
