@@ -53,10 +53,11 @@ class StrictModeViolation(AssertionError):
 class Answer:
     """A JSON answer ready to send: status, raw headers, encoded body; also an ASGI app."""
 
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "data", "headers", "status")
 
-    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None, data: Any = None) -> None:
         self.status, self.body = status, body
+        self.data = data  # the value ``body`` encodes, when there is one (the journal keeps it, unencoded)
         extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
         self.headers = [*extra, (b"content-length", str(len(body)).encode()), _JSON_HEADER]
 
@@ -114,7 +115,8 @@ class Gateway:
             answer = await self.handle(request, notes)
             if isinstance(answer, Answer):
                 await answer(scope, receive, send)
-                status, exchange.response = answer.status, answer.body
+                status = answer.status
+                exchange.response = answer.body if answer.data is None else answer.data
             else:
                 status = await _play(answer, scope, receive, send)
         except ClientGone:
@@ -233,7 +235,7 @@ class Gateway:
 
 
 def _to_answer(rendered: Rendered) -> Answer:
-    return Answer(rendered.status, rendered.encode(), rendered.headers)
+    return Answer(rendered.status, rendered.encode(), rendered.headers, rendered.body)
 
 
 async def _play(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int | None:

@@ -68,7 +68,7 @@ class Exchange:
         self.notes: dict[str, Any] = {}
         self.params: Any = None
         self.body = b""
-        self.response = b""  # the JSON answer as sent (a fault's damaged answer is not kept)
+        self.response: Any = b""  # the answer's value (or its bytes); a fault's damaged answer is not kept
         self.status: int | None = None
         self.latency_ms = 0.0
 

@@ -147,7 +147,7 @@ def _trim(exchange: Exchange) -> None:
         exchange.body = b""
     elif len(body) > BODY_BYTES:
         exchange.body = body[:BODY_BYTES]
-    if len(exchange.response) > BODY_BYTES:
+    if type(exchange.response) is bytes and len(exchange.response) > BODY_BYTES:
         exchange.response = exchange.response[:BODY_BYTES]
     if len(exchange.path) > FIELD_BYTES:
         exchange.path = exchange.path[:FIELD_BYTES]
@@ -186,8 +186,10 @@ def _masked(entry_id: int, exchange: Exchange) -> Entry:
     )  # fmt: skip
 
 
-def _json_or_text(body: bytes) -> Any:
+def _json_or_text(body: Any) -> Any:
     """An answer as its masked JSON value (text, masked as text, if it was cut or is not JSON)."""
+    if type(body) is not bytes:
+        return mask_value(body)
     if not body:
         return None
     try:
