@@ -103,3 +103,20 @@ def test_the_suite_without_credentials_skips_cleanly(run: Run) -> None:
     result.stdout.fnmatch_lines(["SKIPPED*liveness sandbox: set LIVENESS_ACCESS_KEY and LIVENESS_SECRET_KEY*"])
     result.stdout.fnmatch_lines(["SKIPPED*Tencent Cloud: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY*"])
     assert "mock started" not in result.stdout.str() and "API calls" not in result.stdout.str()
+
+
+def test_the_suite_stops_at_the_first_connection_failure_with_one_line(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sandbox that cannot be reached (a closed loopback port): one line, not a spent budget of tracebacks."""
+    from ..processes import free_port
+
+    monkeypatch.setenv("LIVENESS_ACCESS_KEY", "citeamaccesskey")
+    monkeypatch.setenv("LIVENESS_SECRET_KEY", "citeamsecretkey")
+    closed = f"http://127.0.0.1:{free_port()}"
+    result = run(*SUITE, "--liveness-target=sandbox", f"--liveness-base-url={closed}", "--liveness-rate=0")
+    out = result.stdout.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED, out
+    result.stdout.fnmatch_lines([f"*liveness: cannot connect to the sandbox at {closed} (ConnectError: *"])
+    assert "Traceback" not in out and out.count("ConnectError") == 1, out
+    assert result.parseoutcomes().get("passed", 0) + result.parseoutcomes().get("failed", 0) <= 1
