@@ -219,10 +219,12 @@ def _serve(args: argparse.Namespace) -> int:
         _run_workers(settings, sockets, logging, values["log_level"])
     else:
         # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
-        # quiet so a requested stop ends with status 0 rather than a traceback or -15.
+        # quiet so a requested stop ends with status 0 rather than a traceback or -15. One that
+        # comes after the start-up line but before uvicorn takes over still stops the server.
+        server = uvicorn.Server(config)
         for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: None)
-        uvicorn.Server(config).run(sockets=sockets)
+            signal.signal(signum, lambda *_: setattr(server, "should_exit", True))
+        server.run(sockets=sockets)
     print("liveness-mock stopped", flush=True)
     return 0
 

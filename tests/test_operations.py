@@ -233,3 +233,16 @@ def test_routes_and_openapi_list_the_hosts_ports(capsys: pytest.CaptureFixture[s
     assert {"url": "http://127.0.0.1:8081", "description": "sg-api.advance.ai"} in servers
     assert main(["routes", "--host-ports", "sg-api=8081"]) == 2
     assert "give its --mock-url too" in capsys.readouterr().err
+
+
+def test_the_log_level_and_format_apply_to_the_servers_own_lines() -> None:
+    with serving("--log-level", "info", "--log-format", "json") as (_, process):
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    lines = [json.loads(line) for line in err.splitlines() if line.strip()]
+    assert any(line["message"].startswith("Started server process") for line in lines), err
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    with serving() as (_, quiet):
+        quiet.terminate()
+        _, err = quiet.communicate(timeout=10)
+    assert "Started server process" not in err  # the default level is warning
