@@ -112,7 +112,7 @@ class LivenessMock:
     """A mock served in this process. Use as a context manager, or ``start()`` / ``stop()``.
 
     Keywords are ``liveness-mock serve``'s options (``seed``, ``scenarios``, ``fixtures``,
-    ``strict``, ``clock_ms``, ``host_ports``...); ``settings`` gives them all at once.
+    ``strict``, ``clock_ms``, ``host_ports=(("sg-api", 0),)``...); ``settings`` gives them all at once.
     """
 
     def __init__(
@@ -145,6 +145,8 @@ class LivenessMock:
         app = create_app(self.settings)
         self.create_seconds = time.perf_counter() - began
         self._server = ThreadedServer(app, self.settings).start()
+        for label, url in self._server.host_urls.items():
+            app.pin_port(label, int(url.rsplit(":", 1)[1]))  # host_ports: a port of its own per host
         self._parts = app.state.mock
         self.url = self._server.url
         self.startup_seconds = time.perf_counter() - began
@@ -184,9 +186,11 @@ class LivenessMock:
     def url_for(self, host: str) -> str:
         """The base URL that reaches regional ``host`` (``sg-api`` or ``sg-api.advance.ai``) without a
         Host header: ``<url>/@sg-api``."""
-        named = self.parts.gateway.hosts.named(host)
-        if named is None:
-            self.parts.gateway.hosts.pin(0, host)  # raises LookupError, naming the closest host
+        hosts = self.parts.gateway.hosts
+        named = hosts.named(host) or hosts.pin(0, host)  # an unknown name: LookupError, naming the closest
+        for label, url in self.server.host_urls.items() if self.server else ():
+            if hosts.named(label) == named:
+                return url  # host_ports gave it a port of its own
         return f"{self.url}/@{host}"
 
     def complete(self, signature_id: str, outcome: str = "pass") -> dict[str, Any]:

@@ -77,6 +77,7 @@ class ThreadedServer:
         self.config = uvicorn_config(app, self.settings)
         self.startup_timeout = startup_timeout
         self.url = ""
+        self.host_urls: dict[str, str] = {}  # settings.host_ports: label -> the URL of its own port
         self.startup_seconds = 0.0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -85,8 +86,11 @@ class ThreadedServer:
         began = time.perf_counter()
         sock = bind(self.config)
         self.url = base_url(sock)
+        extra = [(label, bind(self.config, port, f"host_ports {label}=")) for label, port in self.settings.host_ports]
+        self.host_urls = {label: base_url(s) for label, s in extra}
+        sockets = [sock, *(s for _, s in extra)]
         self._server = uvicorn.Server(self.config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": sockets}, daemon=True)
         self._thread.start()
         deadline = time.monotonic() + self.startup_timeout
         while not self._server.started:

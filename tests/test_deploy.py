@@ -73,6 +73,8 @@ def test_the_kubernetes_example_has_the_mock_its_service_and_redis() -> None:
             assert selector.items() <= document["spec"]["template"]["metadata"]["labels"].items()
     mock = next(d for d in kubernetes() if d["metadata"]["name"] == "liveness-mock" and d["kind"] == "Deployment")
     assert mock["spec"]["replicas"] >= 2
+    container = mock["spec"]["template"]["spec"]["containers"][0]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/__admin/health", "port": 8080}
 
 
 @pytest.mark.parametrize("source", ["compose", "kubernetes", "Dockerfile"])
