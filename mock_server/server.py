@@ -84,11 +84,18 @@ class ThreadedServer:
 
     def start(self) -> ThreadedServer:
         began = time.perf_counter()
-        sock = bind(self.config)
-        self.url = base_url(sock)
-        extra = [(label, bind(self.config, port, f"host_ports {label}=")) for label, port in self.settings.host_ports]
-        self.host_urls = {label: base_url(s) for label, s in extra}
-        sockets = [sock, *(s for _, s in extra)]
+        sockets = [bind(self.config)]
+        try:
+            for label, port in self.settings.host_ports:
+                sockets.append(bind(self.config, port, f"host_ports {label}="))
+        except PortUnavailable:
+            for sock in sockets:
+                sock.close()
+            raise
+        self.url = base_url(sockets[0])
+        self.host_urls = {
+            label: base_url(s) for (label, _), s in zip(self.settings.host_ports, sockets[1:], strict=True)
+        }
         self._server = uvicorn.Server(self.config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": sockets}, daemon=True)
         self._thread.start()
