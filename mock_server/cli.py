@@ -282,11 +282,12 @@ def serve_values(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[s
 
 def options_table() -> str:
     """The Markdown table of every ``serve`` option (docs/configuration.md carries it, checked)."""
-    rows = ["| Flag | Environment variable | TOML key | Default |", "| --- | --- | --- | --- |"]
+    rows = ["| Flag | Environment variable | TOML key | Default | What |", "| --- | --- | --- | --- | --- |"]
     for option in serve_options():
         default = option.default
         shown = "off" if option.kind == "switch" else "none" if default in (None, []) else str(default)
-        rows.append(f"| `{option.flag}` | `{option.env}` | `{option.key}` | {shown} |")
+        what = option.help.replace("|", "\\|")
+        rows.append(f"| `{option.flag}` | `{option.env}` | `{option.key}` | {shown} | {what} |")
     return "\n".join(rows) + "\n"
 
 

@@ -37,17 +37,20 @@ class Option:
     convert: Callable[[str], Any]
     default: Any
     flatten: bool = False  # each item is itself a list (``--host-ports a=1,b=2``)
+    choices: tuple[str, ...] = ()
+    help: str = ""
 
     @classmethod
     def of(cls, action: argparse.Action, default: Any) -> Option:
-        flag = action.option_strings[0]
+        flag, help_text = action.option_strings[0], action.help or ""
         convert = action.type if callable(action.type) else str
         if isinstance(action, argparse._StoreTrueAction):
-            return cls(flag, action.dest, "switch", str, bool(default))
+            return cls(flag, action.dest, "switch", str, bool(default), help=help_text)
         if isinstance(action, argparse._AppendAction | argparse._ExtendAction):
             flatten = isinstance(action, argparse._ExtendAction)
-            return cls(flag, action.dest, "list", convert, list(default or []), flatten)
-        return cls(flag, action.dest, "value", convert, default)
+            return cls(flag, action.dest, "list", convert, list(default or []), flatten, help=help_text)
+        choices = tuple(action.choices or ())
+        return cls(flag, action.dest, "value", convert, default, choices=choices, help=help_text)
 
     @property
     def env(self) -> str:
@@ -87,6 +90,8 @@ class Option:
         return [part for item in converted for part in item] if self.flatten else converted
 
     def _one(self, raw: str, where: str) -> Any:
+        if self.choices and raw not in self.choices:
+            raise ConfigError(f"{where}: give one of {', '.join(self.choices)}")
         try:
             return self.convert(raw)
         except (argparse.ArgumentTypeError, ValueError, TypeError) as exc:

@@ -143,6 +143,11 @@ def test_a_busy_host_port_names_its_option() -> None:
         ([], {"LIVENESS_MOCK_SEED": "eighty"}, "environment variable LIVENESS_MOCK_SEED='eighty': not an integer"),
         ([], {"LIVENESS_MOCK_STRICT": "maybe"}, "LIVENESS_MOCK_STRICT='maybe': give 1/true/yes/on or 0/false/no/off"),
         ([], {"LIVENESS_MOCK_WORKERS": "0"}, "LIVENESS_MOCK_WORKERS='0': must be at least 1"),
+        (
+            [],
+            {"LIVENESS_MOCK_LOG_LEVEL": "loud"},
+            "LIVENESS_MOCK_LOG_LEVEL='loud': give one of debug, info, warning, error",
+        ),
         ([], {"LIVENESS_MOCK_CONFIG": "/nonexistent/mock.toml"}, "config file /nonexistent/mock.toml: No such file"),
     ],
 )
