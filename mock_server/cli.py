@@ -236,11 +236,15 @@ def _fail(message: str) -> int:
 
 
 def _banner(url: str, settings: Settings, extra: list[tuple[str, str]]) -> str:
-    """The start-up line: where to call, where to look, what is active (never a secret)."""
+    """The start-up line: where to call, where to look, what is active (never a secret). The
+    dashboard's address is one a browser can open: --public-url, or this machine for 0.0.0.0."""
     scenarios = ", ".join(settings.scenarios) or "none"
     ports = "".join(f"; {label} on {where}" for label, where in extra)
+    browse = (settings.public_url or url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")).rstrip(
+        "/"
+    )
     return (
-        f"liveness-mock {__version__} serving on {url} (dashboard {url}/__admin/;"
+        f"liveness-mock {__version__} serving on {url} (dashboard {browse}/__admin/;"
         f" state {settings.state.split(':', 1)[0]}; scenarios: {scenarios}{ports}; Ctrl-C to stop)"
     )
 

@@ -251,3 +251,15 @@ def test_the_log_level_and_format_apply_to_the_servers_own_lines() -> None:
         quiet.terminate()
         _, err = quiet.communicate(timeout=10)
     assert "Started server process" not in err  # the default level is warning
+
+
+def test_the_dashboard_address_is_one_a_browser_opens() -> None:
+    from mock_server.cli import _banner
+    from mock_server.settings import Settings
+
+    secrets = {"admin_token": "admin-secret-31", "link_secret": "link-secret-32", "state": "redis://:pw-33@r:6379/0"}
+    everywhere = _banner("http://0.0.0.0:8080", Settings(host="0.0.0.0", **secrets), [])
+    assert "serving on http://0.0.0.0:8080 (dashboard http://127.0.0.1:8080/__admin/; state redis;" in everywhere
+    assert not any(secret in everywhere for secret in ("admin-secret-31", "link-secret-32", "pw-33"))
+    public = _banner("http://0.0.0.0:8080", Settings(host="0.0.0.0", public_url="https://mock.example/"), [])
+    assert "(dashboard https://mock.example/__admin/;" in public
