@@ -20,6 +20,7 @@ from .accounts import Accounts, load_accounts
 from .admin.control import clock_routes, reset_routes, state_routes
 from .admin.dashboard import FAVICON_PATH, Favicon, dashboard_routes
 from .admin.endpoint import ADMIN_PREFIX, bounded_body
+from .admin.health import HEALTH_PATH, Health
 from .admin.safety import admin_guard, check_exposure
 from .advance.api import AdvanceApi
 from .advance.callbacks import CallbackSender
@@ -37,9 +38,10 @@ from .gateway.app import Gateway
 from .gateway.buckets import AccountRateLimits
 from .gateway.ratelimit import EndpointRateLimits
 from .ids import IdFactory
+from .journal.access import AccessLog
 from .journal.admin import journal_routes
 from .journal.nearmiss import HostTypos, NearMisses
-from .journal.record import Journal, journal_middleware
+from .journal.record import Journal, Recording, journal_middleware
 from .journal.shared import SharedJournal
 from .media import MediaLibrary, MediaLinks, link_key
 from .scenarios.admin import scenario_routes
@@ -53,6 +55,7 @@ from .store.base import JournalStore
 from .store.fleet import UNAVAILABLE_STATUS, Fleet, send_unavailable, unavailable_body
 from .store.open import open_store
 from .tencent.api import TencentApi
+from .version import __version__
 
 OWN_PREFIX = "/__mock/"  # the H5 page and media links: the mock's own, not the vendor's
 
@@ -81,6 +84,7 @@ class MockParts:
     local_resets: list[Callable[[], None]] = field(default_factory=list)
     scenarios: ScenarioBook | None = None
     journal: Journal | SharedJournal | None = None
+    recording: Recording | None = None  # the journal, or the access log around it (--access-log)
     fleet: Fleet | None = None
     scenario_seed: int = 0  # the seed of scenario draws: --seed, or the one the fleet agreed on
 
@@ -116,6 +120,9 @@ class MockParts:
 def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     check_exposure(settings)
+    for folder in settings.fixtures:
+        if not folder.is_dir():
+            raise FixtureError(f"fixture folder {folder} does not exist or is not a folder (--fixtures)")
     clock = MockClock(settings.clock_ms)
     parts = _parts(settings, open_store(settings.state, settings.retention_ms, clock), clock)
     admin = [
@@ -127,6 +134,8 @@ def create_app(settings: Settings | None = None) -> MockApp:
         *_scenarios_and_journal(parts),
     ]
     app = MockApp(parts, admin, [*parts.media.routes(), *parts.advance.page_routes])
+    for label, port in settings.host_ports:
+        parts.gateway.hosts.pin(port, label)  # an unknown label is a LookupError here, at start-up
     PARSED_FILES.save()  # the next start reads the files it checked from the cache
     return app
 
@@ -149,8 +158,13 @@ class MockApp:
         assert all(getattr(route, "path", OWN_PREFIX).startswith(OWN_PREFIX) for route in pages)
         own = Starlette(routes=pages, exception_handlers={405: _admin_not_found, StateUnavailable: _unavailable})
         own.router.default = self.gateway  # /__mock/<anything else> is a vendor 404, as before
-        assert parts.journal is not None
-        self.pages = journal_middleware(bounded_body(own), parts.journal)
+        assert parts.recording is not None
+        self.pages = journal_middleware(bounded_body(own), parts.recording)
+        self.health = Health(__version__, parts.settings.state, parts.settings.workers, parts.store.control)
+
+    def pin_port(self, label: str, port: int) -> str:
+        """Requests on ``port`` (an extra socket this app serves) are for regional host ``label``."""
+        return self.gateway.hosts.pin(port, label)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -179,6 +193,8 @@ class MockApp:
             await self.gateway(scope, receive, send)
         elif path.startswith(OWN_PREFIX):
             await self.pages(scope, receive, send)
+        elif path == HEALTH_PATH:  # before the admin token: see admin/health.py
+            await self.health(scope, receive, send)
         elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             await self.admin(scope, receive, send)
         else:
@@ -295,9 +311,10 @@ def _scenarios_and_journal(parts: MockParts) -> list[BaseRoute]:
     else:
         journal = Journal(settings.journal_size, clock, typos)
     parts.journal = journal
+    parts.recording = AccessLog(journal) if settings.access_log else journal
     engine = ScenarioEngine(book, parts.gateway, ctx.example_data, header=settings.scenario_header)
     parts.gateway.interceptors.append(engine)
-    parts.gateway.recorder = journal.record
+    parts.gateway.recorder = parts.recording.record
     parts.gateway.checks.insert(0, AccountRateLimits(parts.accounts, clock, parts.store))
     parts.resets += [journal.clear, book.reset]
     parts.local_resets += [book.forget_callers]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 import time
@@ -35,10 +36,30 @@ def uvicorn_config(app: ASGIApp | Callable[[], ASGIApp], settings: Settings, **o
     return config
 
 
-def bind(config: uvicorn.Config) -> socket.socket:
+class PortUnavailable(RuntimeError):
+    """The address cannot be bound (in use, not ours); the message says what to do."""
+
+
+def bind(config: uvicorn.Config, port: int | None = None, option: str = "--port ") -> socket.socket:
     """Bind and listen at once: a client that connects before the server loop runs then waits in
-    the backlog instead of being refused (the URL is printed before the loop starts)."""
-    sock = config.bind_socket()
+    the backlog instead of being refused (the URL is printed before the loop starts).
+
+    ``port``: another port on the same address (``--host-ports``, named by ``option``). A port in
+    use is one ``PortUnavailable`` line, not uvicorn's log and exit."""
+    host, port = config.host, config.port if port is None else port
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(
+                f"port {port} on {host} is already in use: choose another with {option}N,"
+                f" or {option}0 for any free port"
+            ) from None
+        raise PortUnavailable(f"cannot listen on {host} port {port}: {exc.strerror}") from None
+    sock.set_inheritable(True)
     sock.listen(config.backlog)
     return sock
 
@@ -56,16 +77,27 @@ class ThreadedServer:
         self.config = uvicorn_config(app, self.settings)
         self.startup_timeout = startup_timeout
         self.url = ""
+        self.host_urls: dict[str, str] = {}  # settings.host_ports: label -> the URL of its own port
         self.startup_seconds = 0.0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> ThreadedServer:
         began = time.perf_counter()
-        sock = bind(self.config)
-        self.url = base_url(sock)
+        sockets = [bind(self.config)]
+        try:
+            for label, port in self.settings.host_ports:
+                sockets.append(bind(self.config, port, f"host_ports {label}="))
+        except PortUnavailable:
+            for sock in sockets:
+                sock.close()
+            raise
+        self.url = base_url(sockets[0])
+        self.host_urls = {
+            label: base_url(s) for (label, _), s in zip(self.settings.host_ports, sockets[1:], strict=True)
+        }
         self._server = uvicorn.Server(self.config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": sockets}, daemon=True)
         self._thread.start()
         deadline = time.monotonic() + self.startup_timeout
         while not self._server.started:

@@ -61,6 +61,10 @@ class Settings:
     state: str = field(default="memory", repr=False)  # a Redis URL may carry a password
     workers: int = 1
     retention_ms: int = 7 * 24 * 3600 * 1000
+    # Operations (issue 13): a log line per request; extra ports, each serving one regional host
+    # whatever the Host header says ((label or host, port); port 0: any free one).
+    access_log: bool = False
+    host_ports: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_loopback(self) -> bool:

@@ -16,6 +16,7 @@ from .calls import Call, ClientCore
 from .client import TIMEOUT_S
 from .envelope import Envelope
 from .guard import Usage
+from .target import UNREACHABLE, unreachable
 
 
 class AsyncLivenessClient:
@@ -54,7 +55,11 @@ class AsyncLivenessClient:
             if call.uses_token:
                 await self.access_token()
             await self._sleep(self.core.before(call))
-            response = await self.http.send(call.request(self.http))
+            request = call.request(self.http)
+            try:
+                response = await self.http.send(request)
+            except UNREACHABLE as exc:
+                unreachable(self.core.target, request, exc)
             step, wait = self.core.after(call, response, attempt)
             if step == "done":
                 return response

@@ -16,6 +16,7 @@ import httpx
 from .calls import Call, ClientCore
 from .envelope import Envelope
 from .guard import Usage
+from .target import UNREACHABLE, unreachable
 
 TIMEOUT_S = 30.0
 
@@ -57,7 +58,11 @@ class LivenessClient:
             if call.uses_token:
                 self.access_token()
             self._sleep(self.core.before(call))
-            response = self.http.send(call.request(self.http))
+            request = call.request(self.http)
+            try:
+                response = self.http.send(request)
+            except UNREACHABLE as exc:
+                unreachable(self.core.target, request, exc)
             step, wait = self.core.after(call, response, attempt)
             if step == "done":
                 return response

@@ -1,8 +1,8 @@
 """``LivenessMock``: the ``liveness_mock`` fixture, one mock server and its admin API.
 
-Either started in-process (a real uvicorn server in a thread on a free port) or a mock process
-already running at a URL. Everything a test drives goes over HTTP to ``/__admin``, so both behave
-the same; only resetting and strict-mode bookkeeping take the in-process shortcut.
+Either started in-process (``mock_server.LivenessMock``: a real uvicorn server in a thread on a
+free port) or a mock process already running at a URL. Everything a test drives goes over HTTP
+to ``/__admin``, so both behave the same; only resetting and strict-mode bookkeeping take the in-process shortcut.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from mock_server.app import MockParts, create_app
+from mock_server.app import MockParts
+from mock_server.embedded import LivenessMock as EmbeddedMock
 from mock_server.server import ThreadedServer
 from mock_server.settings import Settings
 
@@ -38,6 +39,7 @@ class LivenessMock:
         self.url = url
         self.server = server
         self.parts = parts
+        self.embedded: EmbeddedMock | None = None
         self.create_seconds = 0.0
         self.startup_seconds = 0.0
         self._admin_token = admin_token
@@ -54,13 +56,12 @@ class LivenessMock:
     @classmethod
     def start(cls, settings: Settings | None = None) -> LivenessMock:
         """Build the app and serve it; ``startup_seconds`` is the time until it answers requests."""
-        began = time.perf_counter()
         settings = settings or Settings(port=0, strict=True)
-        app = create_app(settings)
-        created = time.perf_counter()
-        server = ThreadedServer(app, settings).start()
-        mock = cls(server.url, server, app.state.mock, settings.admin_token)
-        mock.create_seconds, mock.startup_seconds = created - began, time.perf_counter() - began
+        embedded = EmbeddedMock(settings=settings).start()
+        mock = cls(embedded.url, embedded.server, embedded.parts, settings.admin_token)
+        mock.embedded = embedded
+        mock.create_seconds = embedded.create_seconds
+        mock.startup_seconds = embedded.startup_seconds
         return mock
 
     @classmethod
@@ -116,7 +117,9 @@ class LivenessMock:
     def stop(self) -> None:
         if "admin" in self.__dict__:  # made
             self.admin.close()
-        if self.server is not None:
+        if self.embedded is not None:
+            self.embedded.stop()
+        elif self.server is not None:
             self.server.stop()
 
     def _admin(self, method: str, path: str, body: Any = None) -> Any:

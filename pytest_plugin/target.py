@@ -11,7 +11,10 @@ import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
+
+import httpx
+import pytest
 
 DEFAULT_HOST = "api.advance.ai"
 
@@ -50,6 +53,21 @@ class Credentials:
 
     def __repr__(self) -> str:  # never print the secret
         return f"Credentials({self.access_key!r}, ***)"
+
+
+UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+def unreachable(target: Target, request: httpx.Request, exc: Exception) -> NoReturn:
+    """Stop the whole run at the first connection failure: every later call would fail the same
+    way, spend the call budget and print a traceback each; one line says what to check instead."""
+    where = f"{request.url.scheme}://{request.url.netloc.decode('ascii', 'replace')}"
+    hint = "--liveness-base-url / --liveness-host-map" if target.kind == "sandbox" else "the mock's URL"
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    pytest.exit(
+        f"liveness: cannot connect to the {target.kind} at {where} ({type(exc).__name__}: {reason}); "
+        f"stopped at the first connection failure: check {hint} and the network"
+    )
 
 
 def sign(access_key: str, secret_key: str, timestamp_ms: int | str) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,6 +73,8 @@ def test_the_kubernetes_example_has_the_mock_its_service_and_redis() -> None:
             assert selector.items() <= document["spec"]["template"]["metadata"]["labels"].items()
     mock = next(d for d in kubernetes() if d["metadata"]["name"] == "liveness-mock" and d["kind"] == "Deployment")
     assert mock["spec"]["replicas"] >= 2
+    container = mock["spec"]["template"]["spec"]["containers"][0]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/__admin/health", "port": 8080}
 
 
 @pytest.mark.parametrize("source", ["compose", "kubernetes", "Dockerfile"])
@@ -144,3 +148,73 @@ def test_the_compose_topology_serves_one_mock_through_the_balancer(topology: str
             for _ in range(4)
         }
     assert len(members) == 2 and codes == {"SUCCESS"}
+
+
+CI = DEPLOY / "ci"
+
+
+def ci_files() -> dict[str, dict]:  # type: ignore[type-arg]
+    return {path.name: yaml.safe_load(path.read_text()) for path in sorted(CI.glob("*.yml"))}
+
+
+def dockerfile_instruction(name: str) -> list[str]:
+    """The exec-form arguments of a Dockerfile instruction (HEALTHCHECK: those after its CMD)."""
+    line = next(line for line in (DEPLOY / "Dockerfile").read_text().splitlines() if line.startswith(name + " "))
+    return json.loads(line.split(" CMD ", 1)[1] if name == "HEALTHCHECK" else line.split(" ", 1)[1])
+
+
+def workflow_mock_commands() -> list[list[str]]:
+    """Every ``liveness-mock serve`` command line the CI examples run (shell lines and GitLab's
+    service command), as argument lists without the program name."""
+    found: list[list[str]] = []
+    for document in ci_files().values():
+        lines: list[str] = []
+        for job in document.get("jobs", {}).values():
+            lines += [step["run"] for step in job.get("steps", []) if "run" in step]
+        for job in (v for v in document.values() if isinstance(v, dict) and "script" in v):
+            lines += job["script"]
+            found += [service["command"] for service in job.get("services", []) if "command" in service]
+        for line in lines:
+            words = shlex.split(line)
+            if words[:1] == ["liveness-mock"]:
+                end = next((i for i, w in enumerate(words) if w in (">", "&", "2>&1", "&&", "|")), len(words))
+                found.append(words[1:end])
+    return found
+
+
+def test_the_image_runs_as_a_user_on_a_slim_base_and_checks_its_health() -> None:
+    text = (DEPLOY / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.\d+-slim$", text, re.MULTILINE)
+    assert re.search(r"^USER (?!root)\w+$", text, re.MULTILINE)
+    assert "/__admin/health" in " ".join(dockerfile_instruction("HEALTHCHECK"))
+    assert "ADMIN_TOKEN" not in text.split("\nENV ", 1)[1]  # the token comes at run time, not baked in
+
+
+def test_every_ci_example_parses_and_runs_the_suite_against_the_mock() -> None:
+    files = ci_files()
+    assert set(files) == {"github-pip.yml", "github-service-container.yml", "gitlab-ci.yml"}
+    service = files["github-service-container.yml"]["jobs"]["test"]["services"]["liveness-mock"]
+    assert "/__admin/health" in service["options"] and "LIVENESS_MOCK_ADMIN_TOKEN" in service["env"]
+    for name, document in files.items():
+        assert "pytest_plugin.suite" in yaml.safe_dump(document), name
+    assert len(workflow_mock_commands()) == 2  # the pip workflow's serve, GitLab's service command
+
+
+@pytest.mark.parametrize("source", ["Dockerfile", "github-pip.yml", "gitlab-ci.yml"])
+def test_the_images_and_workflows_command_lines_serve_and_pass_the_health_check(source: str) -> None:
+    """The same command line outside a container: on loopback, a free port; then the image's own
+    HEALTHCHECK command (its port rewritten) exits 0."""
+    commands = {"Dockerfile": dockerfile_instruction("CMD")}
+    pip_command, gitlab_command = workflow_mock_commands()
+    commands.update({"github-pip.yml": pip_command, "gitlab-ci.yml": gitlab_command})
+    args = _parser().parse_args(commands[source])
+    assert args.command == "serve" and args.port == 8080
+    local = [{"0.0.0.0": "127.0.0.1", "8080": "0"}.get(arg, arg) for arg in commands[source][1:]]
+    process = MockProcess(*local, "--admin-token", ADMIN_TOKEN).start()
+    try:
+        check = [sys.executable if word == "python" else word for word in dockerfile_instruction("HEALTHCHECK")]
+        check = [word.replace("http://127.0.0.1:8080", process.url) for word in check]
+        assert subprocess.run(check, timeout=30).returncode == 0
+        assert httpx.get(process.url + "/__admin/clock", timeout=5).status_code == 401  # the rest needs the token
+    finally:
+        process.stop()

@@ -34,6 +34,32 @@ def test_the_wheel_carries_the_data_and_the_console_script(wheel: Path) -> None:
     assert "liveness-mock = mock_server.cli:main" in entry_points
 
 
+def test_the_wheel_carries_the_types_marker_of_both_packages_and_the_license(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {"mock_server/py.typed", "pytest_plugin/py.typed"} <= set(names)
+    [license_file] = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert zipfile.ZipFile(wheel).read(license_file).decode().startswith("MIT License")
+
+
+def test_the_metadata_has_classifiers_urls_and_the_mit_license(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata and "Classifier: Typing :: Typed" in metadata
+    assert "Classifier: Framework :: Pytest" in metadata
+    assert {"Homepage", "Documentation", "Changelog", "Issues"} <= {
+        line.split(": ", 1)[1].split(",")[0] for line in metadata.splitlines() if line.startswith("Project-URL: ")
+    }
+
+
+def test_the_changelog_keeps_a_changelog() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert "keepachangelog.com" in text and "## [Unreleased]" in text
+    versions = [line for line in text.splitlines() if line.startswith("## [")]
+    from mock_server.version import __version__
+
+    assert f"## [{__version__}] - " in "\n".join(versions)
+
+
 def test_an_unpacked_wheel_serves_its_routes_from_anywhere(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 
 log = logging.getLogger("mock_server")
 FILE_NAME = "parsed-files.marshal"

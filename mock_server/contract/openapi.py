@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from .catalog import Catalog, Endpoint, Route
 from .examples import Example
 from .schemas import ContractSchemas, Schema
@@ -28,11 +28,17 @@ _CROSS_FIELD = {"anyOf", "oneOf", "allOf", "not", "dependencies", "if"}  # keywo
 
 class OpenApiBuilder:
     def __init__(
-        self, catalog: Catalog, contract: ContractSchemas, examples: Iterable[Example] = (), mock_url: str | None = None
+        self,
+        catalog: Catalog,
+        contract: ContractSchemas,
+        examples: Iterable[Example] = (),
+        mock_url: str | None = None,
+        host_urls: Mapping[str, str] | None = None,
     ) -> None:
         self.catalog = catalog
         self.contract = contract
         self.mock_url = mock_url.rstrip("/") if mock_url else None
+        self.host_urls = dict(host_urls or {})  # hosts the mock serves on a port of their own (--host-ports)
         self.components: dict[str, Schema] = {}
         self.examples: dict[tuple[str, str], list[Example]] = defaultdict(list)
         for example in examples:
@@ -66,6 +72,8 @@ class OpenApiBuilder:
     def _server(self, host: str) -> dict[str, str]:
         """The vendor's host, or (``mock_url``) the mock's address with the host leading the path,
         which any client reaches without a Host header or a name that resolves."""
+        if host in self.host_urls:
+            return {"url": self.host_urls[host], "description": host}
         if self.mock_url is None:
             return {"url": f"https://{host}"}
         label = host.split(".", 1)[0]

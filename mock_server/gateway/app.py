@@ -137,6 +137,8 @@ class Gateway:
             host, request.path = chosen  # the host named by the path wins over the Host header
         else:
             host = self.hosts.resolve(request.headers.get("host"))
+            if self.hosts.ports:  # --host-ports: the port the request came in on names the host
+                host = self.hosts.at_port(request.scope.get("server"), host)
         notes["host"] = host
         found = self.select(request, host)
         if isinstance(found, Pending):

@@ -11,6 +11,7 @@ first label, or the whole host name) is that host's ``/intl/openapi/...``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 _CACHE_LIMIT = 1024
@@ -26,11 +27,32 @@ class HostResolver:
         for host in ordered:  # in catalog order: of two hosts with one first label, the first is <label>.localhost
             self._by_label.setdefault(host.split(".", 1)[0], host)
         self._cache: dict[str, str] = {}
+        self.ports: dict[int, str] = {}  # --host-ports: a listening port that is one host
+
+    def named(self, name: str) -> str | None:
+        """The documented host called ``name`` (its first label or the whole host name)."""
+        name = name.lower()
+        return name if name in self.hosts else self._by_label.get(name)
+
+    def pin(self, port: int, name: str) -> str:
+        """Requests arriving on ``port`` are for host ``name``; port 0 only checks the name."""
+        host = self.named(name)
+        if host is None:
+            close = difflib.get_close_matches(name.lower(), [*self._by_label, *self.hosts], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(self._by_label))})"
+            raise LookupError(f"no regional host named {name!r}{hint}")
+        if port:
+            self.ports[port] = host
+        return host
+
+    def at_port(self, server: tuple[str, int] | None, otherwise: str) -> str:
+        """The host pinned to the port a request came in on, else ``otherwise``."""
+        return self.ports.get(server[1], otherwise) if server else otherwise
 
     def split_path(self, path: str) -> tuple[str, str] | None:
         """``/@<label or host>/rest`` -> (the documented host, ``/rest``); None when it names no host."""
         name, _, rest = path[len(PATH_PREFIX) :].partition("/")
-        host = name.lower() if name.lower() in self.hosts else self._by_label.get(name.lower())
+        host = self.named(name)
         return None if host is None else (host, "/" + rest)
 
     def names_documented(self, header: str | None) -> bool:

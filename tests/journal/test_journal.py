@@ -286,3 +286,12 @@ def test_clearing_the_journal_clears_its_near_misses(http: httpx.Client) -> None
     assert len(near_misses(http)) == 1
     assert http.delete("/__admin/requests").json() == {"cleared": 1}
     assert near_misses(http) == [] and count(http) == 0
+
+
+def test_the_access_log_path_hides_the_capability_of_the_mocks_own_links() -> None:
+    from mock_server.journal.access import masked_path
+
+    assert masked_path("/__mock/h5/0f3a9c") == "/__mock/h5/***"
+    assert masked_path("/__mock/h5/0f3a9c/complete") == "/__mock/h5/***/complete"
+    assert masked_path("/__mock/media/ab.1.2.cd/face.jpg") == "/__mock/media/***/face.jpg"
+    assert masked_path("/openapi/liveness/v4/h5/get-result") == "/openapi/liveness/v4/h5/get-result"
