@@ -156,7 +156,9 @@ CI = DEPLOY / "ci"
 def ci_files() -> dict[str, dict]:  # type: ignore[type-arg]
     """The examples that run tests against the mock (drift.yml, the scheduled drift report, has
     its own tests in tests/drift/test_ci_job.py)."""
-    return {path.name: yaml.safe_load(path.read_text()) for path in sorted(CI.glob("*.yml")) if path.name != "drift.yml"}
+    return {
+        path.name: yaml.safe_load(path.read_text()) for path in sorted(CI.glob("*.yml")) if path.name != "drift.yml"
+    }
 
 
 def dockerfile_instruction(name: str) -> list[str]:
