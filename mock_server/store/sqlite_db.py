@@ -12,7 +12,8 @@ import mmap
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -100,12 +101,29 @@ class SqliteDb:
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
             )
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-                raise StateUnavailable(f"{path}: SQLite cannot use WAL there (a network file system?)")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self._create()
+            self._retried_while_locked(self._open)
         except (sqlite3.Error, OSError) as exc:
             raise StateUnavailable(f"cannot open the state file {path}: {exc}") from None
+
+    def _open(self) -> None:
+        if self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+            raise StateUnavailable(f"{self.path}: SQLite cannot use WAL there (a network file system?)")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._create()
+
+    @staticmethod
+    def _retried_while_locked(step: Callable[[], None]) -> None:
+        """Run ``step`` again while another process holds the file (up to the busy timeout): the
+        switch of a new file to WAL takes an exclusive lock and answers "database is locked" at
+        once, without SQLite's busy handler, when several processes start on one new file."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _create(self) -> None:
         with self.write() as db:

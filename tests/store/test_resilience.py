@@ -4,12 +4,14 @@ under load is replaced by uvicorn's supervisor), and a Redis server that goes aw
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -94,3 +96,25 @@ def test_a_redis_that_goes_away_answers_503_then_service_resumes() -> None:
         assert "Traceback" not in log
     finally:
         server.stop()
+
+
+def _open_state(path: str, barrier: Any) -> None:  # a process of its own: module level, picklable
+    from mock_server.store.sqlite_db import SqliteDb
+
+    barrier.wait()
+    SqliteDb(path).close()
+
+
+def test_processes_starting_together_on_one_new_state_file_all_open_it(tmp_path: Path) -> None:
+    """A new file's switch to WAL takes an exclusive lock that SQLite refuses at once ("database is
+    locked") rather than waiting for: replicas started together used to fail on it."""
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):  # fresh files: the race is in the first open
+        path = str(tmp_path / f"state-{attempt}.db")
+        barrier = context.Barrier(6)
+        openers = [context.Process(target=_open_state, args=(path, barrier)) for _ in range(6)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(60)
+        assert [opener.exitcode for opener in openers] == [0] * 6
