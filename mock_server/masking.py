@@ -72,23 +72,23 @@ def mask_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     return found
 
 
-def mask_value(value: Any, depth: int = 0) -> Any:
-    """A masked copy of a parsed JSON value: secret fields (any depth) become "***"; long strings,
-    arrays and objects are cut, parts deeper than MAX_DEPTH summarized."""
-    return _copy(value, depth, mask=True)
+def mask_value(value: Any, depth: int = 0, longest: int = MAX_STRING) -> Any:
+    """A masked copy of a parsed JSON value: secret fields (any depth) become "***"; strings longer
+    than ``longest``, arrays and objects are cut, parts deeper than MAX_DEPTH summarized."""
+    return _copy(value, depth, True, longest)
 
 
 def shrink(value: Any, depth: int = 0) -> Any:
     """A bounded copy (as ``mask_value`` cuts), secrets left for ``mask_value`` to mask when shown."""
-    return _copy(value, depth, mask=False)
+    return _copy(value, depth, False, MAX_STRING)
 
 
-def _copy(value: Any, depth: int, mask: bool) -> Any:
+def _copy(value: Any, depth: int, mask: bool, longest: int) -> Any:
     if isinstance(value, dict):
         if depth >= MAX_DEPTH:
             return f"...(an object nested deeper than {MAX_DEPTH})"
         kept = {
-            k: MASK if mask and is_secret(k) else _copy(v, depth + 1, mask)
+            k: MASK if mask and is_secret(k) else _copy(v, depth + 1, mask, longest)
             for k, v in itertools.islice(value.items(), MAX_ITEMS)
         }
         if len(value) > MAX_ITEMS:
@@ -97,10 +97,10 @@ def _copy(value: Any, depth: int, mask: bool) -> Any:
     if isinstance(value, list):
         if depth >= MAX_DEPTH:
             return f"...(an array nested deeper than {MAX_DEPTH})"
-        items = [_copy(item, depth + 1, mask) for item in value[:MAX_ITEMS]]
+        items = [_copy(item, depth + 1, mask, longest) for item in value[:MAX_ITEMS]]
         return [*items, f"...({len(value) - MAX_ITEMS} more items)"] if len(value) > MAX_ITEMS else items
-    if isinstance(value, str) and len(value) > MAX_STRING:
-        return f"{value[:MAX_STRING]}...({len(value)} characters)"
+    if isinstance(value, str) and len(value) > longest:
+        return f"{value[:longest]}...({len(value)} characters)"
     return value
 
 

@@ -194,13 +194,16 @@ def _host_header(exchange: Exchange) -> str | None:
     return None
 
 
-def _masked(entry_id: int, exchange: Exchange) -> Entry:
+def _masked(entry_id: int, exchange: Exchange, answer: Any = None) -> Entry:
+    """The entry as shown, secrets masked; ``answer``: the answer's body already masked, if the
+    caller has it (else it is read back from the bytes kept)."""
     params = exchange.params
     body = mask_value(params) if params is not None else _text(exchange.body)
     return Entry(
         entry_id, exchange.time_ms, exchange.method, exchange.path, mask_text(exchange.query.decode("latin-1")),
         mask_headers(exchange.headers), body, exchange.notes, exchange.status, exchange.latency_ms,
-        mask_headers(exchange.response_headers), _answer(exchange.response_headers, exchange.response_body),
+        mask_headers(exchange.response_headers),
+        answer if answer is not None else _answer(exchange.response_headers, exchange.response_body),
     )  # fmt: skip
 
 
