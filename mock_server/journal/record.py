@@ -159,16 +159,16 @@ def _trim(exchange: Exchange) -> None:
         exchange.query = exchange.query[:FIELD_BYTES]
     if sum(map(len, chain.from_iterable(exchange.headers))) > HEADER_BYTES:  # C iterators: no frame per header
         exchange.headers = _trimmed_headers(exchange.headers)
-    if len(exchange.response_body) > BODY_BYTES:
-        exchange.response_body = _trimmed_answer(exchange.response_body, exchange.response_value)
-    exchange.response_value = None
+    if len(exchange.response_body) <= BODY_BYTES:
+        exchange.response_value = None  # the bytes are shown
+    elif exchange.response_value is not None:
+        exchange.response_body = b""  # a large answer is shown from the value it encodes, cut when read
+    else:
+        exchange.response_body = _trimmed_answer(exchange.response_body)
 
 
-def _trimmed_answer(body: bytes, value: Any) -> bytes:
-    """A large answer (base64 images): as JSON with its long strings cut (from the value the
-    envelope encoded: a few microseconds, no parsing), else its first bytes."""
-    if value is not None:
-        return dumps(shrink(value))
+def _trimmed_answer(body: bytes) -> bytes:
+    """A large answer the gateway did not encode: as JSON with its long strings cut, else its first bytes."""
     try:
         return dumps(shrink(loads(body)))
     except JSONError:
@@ -199,6 +199,10 @@ def _masked(entry_id: int, exchange: Exchange, answer: Any = None) -> Entry:
     caller has it (else it is read back from the bytes kept)."""
     params = exchange.params
     body = mask_value(params) if params is not None else _text(exchange.body)
+    if answer is None and exchange.response_value is not None:
+        # A large answer: the value the envelope encoded (its base64 media are the media cache's
+        # own strings, shared, not copies), masked and cut only now, off the request path.
+        answer = mask_value(exchange.response_value)
     return Entry(
         entry_id, exchange.time_ms, exchange.method, exchange.path, mask_text(exchange.query.decode("latin-1")),
         mask_headers(exchange.headers), body, exchange.notes, exchange.status, exchange.latency_ms,
