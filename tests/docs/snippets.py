@@ -200,9 +200,13 @@ def run_page(found: list[Block], port: int, timeout_s: float = BLOCK_TIMEOUT_S) 
         while True:
             left = timeout_s - (time.monotonic() - started)
             try:
-                line = lines.get(timeout=max(left, 0.01))
+                line = lines.get(timeout=min(max(left, 0.01), 0.2))
             except queue.Empty:
-                return Outcome(current, f"did not finish within {timeout_s:g} s", "".join(output))
+                if process.poll() is not None and lines.empty():  # bash ended, its output read; a
+                    break  # process it left in the background may hold the pipe open
+                if left <= 0:
+                    return Outcome(current, f"did not finish within {timeout_s:g} s", "".join(output))
+                continue
             if line is None:
                 break
             if line.startswith(MARKER):
@@ -218,10 +222,11 @@ def run_page(found: list[Block], port: int, timeout_s: float = BLOCK_TIMEOUT_S) 
             return Outcome(None, "", "".join(output))
         return Outcome(current, f"failed (exit status {code})", "".join(output))
     finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        # The whole session: also a server a block started in the background and a failure
+        # stopped before the block's own `kill` (bash without job control keeps it in the group).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         reader.join(timeout=5)  # the pipe ends when the last process writing to it is gone
         if not reader.is_alive():
             stdout.close()

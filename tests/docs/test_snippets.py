@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,23 @@ def test_a_wrong_command_fails_naming_its_block(tmp_path: Path) -> None:
     assert len(problems) == 1, problems
     assert problems[0].startswith("broken.md, block 3 (```bash at line 12) failed (exit status 2)"), problems[0]
     assert "invalid choice: 'serv'" in problems[0] and "never reached" not in problems[0]
+
+
+def test_a_failing_page_leaves_no_background_process_behind(tmp_path: Path) -> None:
+    """A block that starts a server in the background and fails before stopping it: the runner
+    ends it (a leftover `liveness-mock serve` once held port 8080 for later runs)."""
+    pid_file = tmp_path / "pid"
+    page = tmp_path / "leaky.md"
+    page.write_text(f"```bash\nsleep 300 &\necho $! > {pid_file}\nfalse\n```\n")
+    problems = run(page)
+    assert len(problems) == 1 and "failed (exit status 1)" in problems[0], problems
+    pid = int(pid_file.read_text())
+    for _ in range(50):  # SIGKILL is asynchronous; bounded wait for the process to go
+        if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the background process {pid} is still running")
 
 
 def test_python_blocks_run_in_order_with_the_bash_ones_at_the_mock(tmp_path: Path) -> None:
