@@ -69,7 +69,7 @@ class Clock:
 
     def advance(self, ms: int) -> int:
         """Move forward ``ms`` milliseconds (tokens, pages and links expire); the new now."""
-        self._clock.set(self._clock.now_ms() + ms)
+        self._clock.advance(ms)
         return self._clock.now_ms()
 
     def set(self, now_ms: int) -> int:
@@ -77,8 +77,8 @@ class Clock:
         return self._clock.now_ms()
 
     def reset(self) -> None:
-        """Back to the wall clock."""
-        self._clock.reset()
+        """Back to the wall clock (as ``DELETE /__admin/clock``), whatever the mock started at."""
+        self._clock.follow_wall()
 
 
 class Scenarios:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import httpx
 import pytest
@@ -76,6 +77,9 @@ def test_the_clock_advances_and_expires_the_access_token(mock: LivenessMock) -> 
         before = mock.clock.now_ms()
         assert mock.clock.advance(2 * 3600 * 1000) >= before + 2 * 3600 * 1000
         expired = client.post(GET_RESULT_PATH, json={"signatureId": "x"}, headers={"X-ACCESS-TOKEN": token}).json()
+        mock.clock.set(before + 24 * 3600 * 1000)
+        mock.clock.reset()  # back to wall time, as DELETE /__admin/clock
+        assert abs(mock.clock.now_ms() - time.time_ns() // 1_000_000) < 5_000
     assert expired["code"] == "IAM_FAILED"
 
 

@@ -22,7 +22,6 @@ from typing import Any
 from ..contract.conformance import json_type, media_type, parse_retry_after, pointer
 from .volatile import normalise
 
-SNAPSHOT_HEADERS = ("content-type", "retry-after")  # the headers the contract documents
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=-]+")
 
 
