@@ -5,8 +5,16 @@ response, and any byte received disarms that timer: a connection that never send
 its head one byte at a time (slowloris) or never finishes its body is held forever (uvicorn has no
 header-read timeout, and ASGI middleware runs only once a head is parsed). ``DeadlineMixin``
 extends uvicorn's protocol class: once a connection may send a request, its head must be complete
-within ``head_s``, then its body within ``body_s``, else the connection is closed. One timer per
-request, looked at when it fires: no work per byte received.
+within ``head_s``, then its body within ``body_s``, else the connection is closed.
+
+Nothing is done per request or per byte: one ``DeadlineWatch`` per server looks at its open
+connections a few times per deadline (a timer per request costs a ``call_later`` and a ``cancel``
+on the hot path). A connection is late when the same request state (the same request cycle, as
+far as it got) has been seen for longer than its deadline: a deadline is kept to within one look.
+
+uvicorn writes a response's head and its body with two writes, two ``send`` system calls (and two
+wake-ups of the client) for every answer: ``CoalescingTransport`` holds a small write until the
+next one or the end of the event loop's turn, so a head and its body leave in one ``writev``.
 
 uvicorn answers bytes that are not HTTP with a ``text/plain`` 400; the wrapper answers the
 documented CLIENT_ERROR envelope instead, so every answer of the mock is JSON.
@@ -23,6 +31,9 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger("mock_server")
+LOOKS_PER_DEADLINE = 4
+LOOK_INTERVAL_S = (0.02, 1.0)  # the watch's period, whatever the deadlines
+HOLD_BYTES = 4096  # a write up to this size waits for the next one (a response head does)
 
 
 def bad_request_body() -> bytes:
@@ -43,26 +54,26 @@ class DeadlineMixin:
     are the config's ``mock_deadlines`` (head, body seconds): a class defined at module level and
     settings on the config, so ``--workers`` can pickle both into its processes."""
 
-    _deadline: asyncio.TimerHandle | None = None
-    _body_cycle: object = None
     config: Any
     transport: Any
     loop: asyncio.AbstractEventLoop
     cycle: Any
     client: tuple[str, int] | None
     server_state: Any
+    # what the watch saw last (the request cycle, whether its response was complete, whether its
+    # body was still coming) and since when (loop time)
+    _seen: tuple[object, bool, bool] | None = None
+    _seen_since = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)  # type: ignore[misc]
-        self._arm(self._deadlines()[0])
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()  # type: ignore[misc]
-        if not self.transport.is_closing():
-            self._arm(self._deadlines()[0])
+        super().connection_made(CoalescingTransport(transport, self.loop))  # type: ignore[misc]
+        self._seen_since = self.loop.time()
+        DeadlineWatch.of(self).add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        watch = getattr(self.server_state, "mock_deadline_watch", None)
+        if watch is not None:
+            watch.discard(self)
         super().connection_lost(exc)  # type: ignore[misc]
 
     def send_400_response(self, msg: str) -> None:
@@ -73,33 +84,139 @@ class DeadlineMixin:
         self.transport.write(b"".join([*head, b"connection: close\r\n\r\n", body]))
         self.transport.close()
 
-    def _deadlines(self) -> tuple[float, float]:
+    def deadlines(self) -> tuple[float, float]:
         return getattr(self.config, "mock_deadlines", DEFAULT_DEADLINES)
 
-    def _arm(self, seconds: float) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(seconds, self._expire)
-
-    def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
-
-    def _expire(self) -> None:
-        """Close the connection if it is still the client's turn; the app's turn has no deadline."""
-        self._deadline = None
+    def overdue(self, now: float) -> bool | None:
+        """True: the client is late, close it; False: still in time; None: not watched any more
+        (closed, or upgraded to a WebSocket protocol that owns the transport now)."""
         if self.transport.is_closing() or self.transport.get_protocol() is not self:
-            return  # closed, or upgraded to a WebSocket protocol that owns the transport now
+            return None
         cycle = self.cycle
-        if cycle is not None and not cycle.response_complete:
-            if not cycle.more_body:
-                return  # the request is in; on_response_complete arms the next deadline
-            if self._body_cycle is not cycle:
-                self._body_cycle = cycle  # the head came in time: the body gets its own window
-                self._arm(self._deadlines()[1])
-                return
+        state: tuple[object, bool, bool] | None = None
+        if cycle is not None:
+            state = (cycle, bool(cycle.response_complete), bool(cycle.more_body))
+        if state != self._seen:
+            self._seen, self._seen_since = state, now
+            return False
+        head_s, body_s = self.deadlines()
+        waited: float = now - self._seen_since
+        if state is None or state[1]:  # no request yet, or the last one answered: the head's turn
+            return bool(waited > head_s)
+        if state[2]:  # the head came in time, the body is still coming
+            return bool(waited > body_s)
+        return False  # the request is in: the app's turn has no deadline
+
+    def close_late(self) -> None:
         log.info("closed a connection from %s: no complete request in time", _peer(self.client))
         self.transport.close()
+
+
+class CoalescingTransport:
+    """A stream transport whose small writes wait for the next write, or at the latest for the end
+    of the loop's turn: uvicorn's response head and the body the app sends right after it go out
+    in one system call. Everything else is the wrapped transport's."""
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            self._transport.writelines((held, data))
+        elif len(data) <= HOLD_BYTES and not self._transport.is_closing():
+            self._held = bytes(data)
+            self._loop.call_soon(self.flush)
+        else:
+            self._transport.write(data)
+
+    def writelines(self, chunks: Any) -> None:
+        self.flush()
+        self._transport.writelines(chunks)
+
+    def flush(self) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def abort(self) -> None:
+        self._held = None
+        self._transport.abort()
+
+    def is_closing(self) -> bool:
+        return bool(self._transport.is_closing())
+
+    def get_write_buffer_size(self) -> int:
+        return int(self._transport.get_write_buffer_size()) + len(self._held or b"")
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()  # type: ignore[no-any-return]
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class DeadlineWatch:
+    """The periodic look at one server's open connections (the server's state holds it)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, interval_s: float) -> None:
+        self.loop = loop
+        self.interval_s = interval_s
+        self.connections: set[DeadlineMixin] = set()
+        self._timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def of(cls, protocol: DeadlineMixin) -> DeadlineWatch:
+        watch: DeadlineWatch | None = getattr(protocol.server_state, "mock_deadline_watch", None)
+        if watch is None:
+            shortest = min(protocol.deadlines()) / LOOKS_PER_DEADLINE
+            watch = cls(protocol.loop, min(max(shortest, LOOK_INTERVAL_S[0]), LOOK_INTERVAL_S[1]))
+            protocol.server_state.mock_deadline_watch = watch
+        return watch
+
+    def add(self, protocol: DeadlineMixin) -> None:
+        self.connections.add(protocol)
+        if self._timer is None:
+            self._timer = self.loop.call_later(self.interval_s, self.look)
+
+    def discard(self, protocol: DeadlineMixin) -> None:
+        self.connections.discard(protocol)
+
+    def look(self) -> None:
+        """Close the late connections, forget the closed ones; look again while any is open."""
+        now = self.loop.time()
+        for protocol in list(self.connections):
+            verdict = protocol.overdue(now)
+            if verdict is None:
+                self.connections.discard(protocol)
+            elif verdict:
+                self.connections.discard(protocol)
+                protocol.close_late()
+        self._timer = self.loop.call_later(self.interval_s, self.look) if self.connections else None
 
 
 DEFAULT_DEADLINES = (10.0, 30.0)

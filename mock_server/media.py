@@ -210,8 +210,9 @@ class MediaLinks:
         return tag
 
     def _mac(self, link: Link) -> str:
+        """Keyed BLAKE2b, a MAC by design (no HMAC construction needed): ~3x cheaper than HMAC-SHA256."""
         message = f"{self._epoch}\0{link.tag}\0{link.issued_ms}\0{link.expires_ms}\0{link.asset}".encode()
-        return hmac.digest(self._key, message, "sha256").hex()[:_MAC_HEX]  # the one-shot C path
+        return hashlib.blake2b(message, key=self._key, digest_size=_MAC_HEX // 2).hexdigest()
 
     def routes(self) -> list[BaseRoute]:
         async def serve(request: Request) -> Response:

@@ -17,7 +17,10 @@ from .settings import Settings
 
 
 def uvicorn_config(app: ASGIApp | Callable[[], ASGIApp], settings: Settings, **overrides: Any) -> uvicorn.Config:
-    """uvicorn's options for the mock: quiet, no Server header, and deadlines for slow clients."""
+    """uvicorn's options for the mock: quiet, no Server header, and deadlines for slow clients.
+
+    X-Forwarded-For/-Proto are not read (uvicorn's proxy-headers middleware costs every request
+    a few microseconds): the mock's own URLs come from ``--public-url`` or the socket called."""
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -25,6 +28,7 @@ def uvicorn_config(app: ASGIApp | Callable[[], ASGIApp], settings: Settings, **o
         "access_log": False,
         "lifespan": "off",
         "server_header": False,
+        "proxy_headers": False,
         "timeout_graceful_shutdown": 3,
         "timeout_keep_alive": settings.keep_alive_s,
         "http": deadline_protocol(),

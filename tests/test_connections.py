@@ -1,4 +1,5 @@
-"""Slow and idle clients lose their connection in bounded time; bytes that are not HTTP get JSON.
+"""Slow and idle clients lose their connection in bounded time; bytes that are not HTTP get JSON;
+an answer leaves in one write.
 
 A real server on 127.0.0.1:0 with short deadlines, real sockets. The bounds are generous (the
 checks are "closed within a few seconds", not timings): without the deadlines each socket here
@@ -7,20 +8,25 @@ stays open for ever and ``closed_within`` fails.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.server import ServerState
 
+from mock_server.connections import CoalescingTransport
 from mock_server.contract.schemas import ContractSchemas
-from mock_server.server import ThreadedServer
+from mock_server.server import ThreadedServer, uvicorn_config
 from mock_server.settings import Settings
 
-from .helpers import GET_RESULT_PATH, TOKEN_PATH, signed_body
+from .helpers import GET_RESULT_PATH, TOKEN_PATH, h5_session, signed_body
 
 HEAD_S, BODY_S, KEEP_ALIVE_S = 0.5, 0.5, 0.5
 BOUND_S = 5.0  # far above every deadline, far below "for ever"
@@ -127,3 +133,122 @@ def test_bytes_that_are_not_http_get_the_client_error_envelope(
     assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head, answer
     envelope = json.loads(body)
     assert envelope["code"] == "CLIENT_ERROR" and contract.response_problems("get_token", envelope) == []
+
+
+# A response's head and body leave in one write (uvicorn writes them in two). The real uvicorn
+# protocol class of the mock, driven with a transport that records each write call.
+
+
+class RecordingTransport(asyncio.Transport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[list[bytes]] = []  # one item per write or writelines call
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.writes.append([bytes(data)])
+
+    def writelines(self, chunks: Iterable[bytes | bytearray | memoryview]) -> None:
+        self.writes.append([bytes(chunk) for chunk in chunks])
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8080), "peername": ("127.0.0.1", 50000)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+async def serve_one(
+    app: ASGIApp, request: bytes, settle_s: float = 0.0
+) -> tuple[RecordingTransport, list[list[bytes]]]:
+    """Feed ``request`` to the mock's protocol; the writes made until its answer was complete
+    (and ``settle_s`` more), then what was written at each turn of the loop is in ``writes``."""
+    config = uvicorn_config(app, Settings(port=0))
+    config.load()
+    protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
+    transport = RecordingTransport()
+    protocol.connection_made(transport)
+    protocol.data_received(request)
+    for _ in range(500):
+        await asyncio.sleep(0.002)
+        if protocol.cycle is not None and protocol.cycle.response_complete:
+            break
+    await asyncio.sleep(settle_s)
+    writes = list(transport.writes)
+    protocol.connection_lost(None)
+    return transport, writes
+
+
+def http_request(path: str, body: bytes) -> bytes:
+    head = f"POST {path} HTTP/1.1\r\nHost: api.advance.ai\r\nContent-Type: application/json\r\n"
+    return head.encode() + b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_an_answer_leaves_in_one_write(app: Starlette) -> None:
+    request = http_request(TOKEN_PATH, json.dumps(signed_body()).encode())
+    _, writes = asyncio.run(serve_one(app, request))
+    assert len(writes) == 1, [len(chunk) for write in writes for chunk in write]
+    head, body = writes[0]
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and head.endswith(b"\r\n\r\n")
+    assert json.loads(body)["code"] == "SUCCESS"
+
+
+def test_a_head_whose_body_comes_later_is_not_held_back() -> None:
+    """A streamed answer: the head is sent at the end of the loop's turn, not with the body."""
+    body_sent = asyncio.Event()
+
+    async def slow_body(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        await asyncio.sleep(0.2)
+        body_sent.set()
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def watch() -> list[list[bytes]]:
+        config = uvicorn_config(slow_body, Settings(port=0))
+        config.load()
+        protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
+        transport = RecordingTransport()
+        protocol.connection_made(transport)
+        protocol.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        for _ in range(50):  # bounded: well before the body's 0.2 s
+            await asyncio.sleep(0.002)
+            if transport.writes:
+                break
+        assert not body_sent.is_set()
+        early = list(transport.writes)
+        await body_sent.wait()
+        await asyncio.sleep(0.01)
+        protocol.connection_lost(None)
+        return [*early, [b"--"], *transport.writes[len(early) :]]
+
+    writes = asyncio.run(watch())
+    assert writes[0][0].startswith(b"HTTP/1.1 200 OK") and writes[1] == [b"--"] and writes[2] == [b"ok"], writes
+
+
+def test_a_held_head_is_sent_before_the_connection_closes() -> None:
+    transport = RecordingTransport()
+
+    async def write_and_close() -> None:
+        coalescing = CoalescingTransport(transport, asyncio.get_running_loop())
+        coalescing.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+        coalescing.close()
+
+    asyncio.run(write_and_close())
+    assert transport.writes == [[b"HTTP/1.1 400 Bad Request\r\n\r\n"]] and transport.closing
+
+
+def test_forwarded_headers_do_not_change_the_links_the_mock_hands_out(server: ThreadedServer, token: str) -> None:
+    """X-Forwarded-Proto/-For are not read (even from loopback): links come from --public-url or the socket."""
+    forwarded = {"X-ACCESS-TOKEN": token, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    with httpx.Client(base_url=server.url, timeout=10, headers=forwarded) as client:
+        session = h5_session(client, token)
+    assert session["url"].startswith(server.url + "/"), session["url"]

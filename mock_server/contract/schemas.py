@@ -5,11 +5,12 @@ many tools read only self-contained draft-07 documents, so every schema handed o
 *bundled*: referenced definitions are copied under ``definitions`` with a namespaced key and
 every ``$ref`` points inside the document.
 
-Two validators per schema, each compiled once, when first needed: fastjsonschema (the schema
-compiled to Python code: a valid request is checked in microseconds) answers "is it valid?" on
-the hot path, and the jsonschema package, the reference, lists the problems when it is not (the
-documented message depends on which problem comes first). tests/contract/test_schemas.py holds
-them to the same verdict on every example and mutation.
+Two validators per schema, each compiled once, when first needed: jsonschema-rs (compiled Rust:
+a request is checked in under a microsecond, ~10x fastjsonschema's generated Python, which raises
+and catches an exception per failed ``anyOf`` branch) answers "is it valid?" on the hot path, and
+the jsonschema package, the reference, lists the problems when it is not (the documented message
+depends on which problem comes first). tests/contract/test_schemas.py holds them to the same
+verdict on every example and mutation.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import fastjsonschema
+import jsonschema_rs
 
 from .catalog import Catalog, Endpoint
 from .envelopes import ENVELOPES
@@ -193,18 +194,9 @@ class ContractSchemas:
 
 
 def fast_validator(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
-    """fastjsonschema's verdict, as jsonschema's Draft7Validator gives it: formats are not checked
-    (jsonschema checks none without a format checker) and defaults are never written into data."""
-    validate = fastjsonschema.compile(dict(schema), use_default=False, use_formats=False)
-
-    def is_valid(instance: Any) -> bool:
-        try:
-            validate(instance)
-        except fastjsonschema.JsonSchemaException:
-            return False
-        return True
-
-    return is_valid
+    """jsonschema-rs's verdict, as jsonschema's Draft7Validator gives it: formats are not checked
+    (jsonschema checks none without a format checker)."""
+    return jsonschema_rs.Draft7Validator(dict(schema), validate_formats=False).is_valid
 
 
 class LazySchemas(Mapping[tuple[str, str], Schema]):

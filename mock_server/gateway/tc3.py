@@ -60,7 +60,12 @@ def parse_authorization(header: str) -> Authorization:
 
 
 def utc_date(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+    return _utc_day(timestamp // 86_400)
+
+
+@lru_cache(maxsize=64)
+def _utc_day(day: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
 
 
 def canonical_request(
@@ -87,7 +92,7 @@ def signature(secret_key: str, date: str, service: str, to_sign: str) -> str:
     return hmac.digest(_signing_key(secret_key, date, service), to_sign.encode("utf-8"), "sha256").hex()
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)  # an account a day and service: many accounts signing at once all hit
 def _signing_key(secret_key: str, date: str, service: str) -> bytes:
     """The key derived for one day and service: the same for every request of that day."""
     key = _hmac(("TC3" + secret_key).encode("utf-8"), date)

@@ -102,7 +102,7 @@ def test_the_endpoint_list_here_is_the_catalog(contract: ContractSchemas) -> Non
     assert sorted(ENDPOINTS) == sorted(contract.requests)
 
 
-# The fast validator (fastjsonschema, the hot path) and the reference (jsonschema) give one verdict.
+# The fast validator (jsonschema-rs, the hot path) and the reference (jsonschema) give one verdict.
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
