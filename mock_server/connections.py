@@ -16,6 +16,10 @@ uvicorn writes a response's head and its body with two writes, two ``send`` syst
 wake-ups of the client) for every answer: ``CoalescingTransport`` holds a small write until the
 next one or the end of the event loop's turn, so a head and its body leave in one ``writev``.
 
+An answer the app has whole (status, headers, body) can skip uvicorn's two ASGI messages:
+``send_whole`` writes it as uvicorn's ``send`` would, in one call, when the ``send`` it is given
+is uvicorn's httptools cycle in its plain state (else it says no, and the app sends as usual).
+
 uvicorn answers bytes that are not HTTP with a ``text/plain`` 400; the wrapper answers the
 documented CLIENT_ERROR envelope instead, so every answer of the mock is JSON.
 """
@@ -23,12 +27,16 @@ documented CLIENT_ERROR envelope instead, so every answer of the mock is JSON.
 from __future__ import annotations
 
 import asyncio
+import http
 import json
 import logging
+import re
 import secrets
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 log = logging.getLogger("mock_server")
 LOOKS_PER_DEADLINE = 4
@@ -180,6 +188,65 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
+_STATUS_LINES: dict[int, bytes] = {}
+_UNSAFE_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # uvicorn refuses these in header values too
+
+
+def send_whole(send: Callable[..., Any], status: int, headers: Sequence[tuple[bytes, bytes]], body: bytes) -> bool:
+    """Write a whole answer (``headers`` lower-case, with its content-length) through the uvicorn
+    cycle ``send`` belongs to, exactly as its ``send`` would for the two messages; False when
+    ``send`` is not such a cycle's, or the cycle is not in the plain state this expects."""
+    owner = getattr(send, "__self__", None)
+    if HTTPTOOLS_CYCLE is None or type(owner) is not HTTPTOOLS_CYCLE:
+        return False
+    cycle: Any = owner
+    try:
+        if cycle.response_started or cycle.disconnected or cycle.flow.write_paused:
+            return False
+        default_headers, keep_alive, transport = cycle.default_headers, cycle.keep_alive, cycle.transport
+        scope = cycle.scope
+        head_request = scope["method"] == "HEAD"
+        on_response, message_event = cycle.on_response, cycle.message_event
+        if cycle.access_log:  # uvicorn's own line (its logger has handlers: under pytest, say)
+            cycle.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                get_client_addr(scope),
+                scope["method"],
+                get_path_with_query_string(scope),
+                scope["http_version"],
+                status,
+            )
+    except (AttributeError, KeyError):  # pragma: no cover - another uvicorn: its own send then
+        return False
+    head = [_status_line(status)]
+    for name, value in (*default_headers, *headers):
+        if _UNSAFE_VALUE.search(value):
+            return False  # uvicorn's own send refuses it, with its 500
+        head += (name, b": ", value, b"\r\n")
+    if not keep_alive:
+        head.append(b"connection: close\r\n")
+    head.append(b"\r\n")
+    cycle.response_started = cycle.response_complete = True
+    cycle.waiting_for_100_continue = False
+    transport.writelines((b"".join(head), b"" if head_request else body))
+    message_event.set()
+    if not keep_alive:
+        transport.close()
+    on_response()
+    return True
+
+
+def _status_line(status: int) -> bytes:
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        try:
+            phrase = http.HTTPStatus(status).phrase.encode()
+        except ValueError:
+            phrase = b""
+        line = _STATUS_LINES[status] = b"HTTP/1.1 %d %s\r\n" % (status, phrase)
+    return line
+
+
 class DeadlineWatch:
     """The periodic look at one server's open connections (the server's state holds it)."""
 
@@ -227,10 +294,12 @@ class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
 
 
 try:  # httptools is optional: uvicorn falls back to h11 without it
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 except ImportError:  # pragma: no cover
     HTTPTOOLS: type[asyncio.Protocol] | None = None
+    HTTPTOOLS_CYCLE: type | None = None
 else:
+    HTTPTOOLS_CYCLE = RequestResponseCycle
 
     class DeadlineHttpToolsProtocol(DeadlineMixin, HttpToolsProtocol):
         """uvicorn's httptools protocol with the mock's deadlines."""

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.server import ServerState
 
-from mock_server.connections import CoalescingTransport
+from mock_server.connections import CoalescingTransport, send_whole
 from mock_server.contract.schemas import ContractSchemas
 from mock_server.server import ThreadedServer, uvicorn_config
 from mock_server.settings import Settings
@@ -252,3 +252,61 @@ def test_forwarded_headers_do_not_change_the_links_the_mock_hands_out(server: Th
     with httpx.Client(base_url=server.url, timeout=10, headers=forwarded) as client:
         session = h5_session(client, token)
     assert session["url"].startswith(server.url + "/"), session["url"]
+
+
+# The whole-answer path (connections.send_whole) writes what uvicorn's send would have written.
+
+
+def read_answer(sock: socket.socket, buffered: bytes = b"") -> tuple[bytes, bytes, bytes]:
+    """One answer off ``sock``: (head, body by its content-length, what came after it)."""
+    data = buffered
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"closed before a whole head: {data!r}"
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = int(
+        next(line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    )
+    return head, rest[:length], rest[length:]
+
+
+def test_a_head_request_gets_the_head_only_and_the_connection_goes_on(server: ThreadedServer) -> None:
+    """A body after a HEAD answer would be read as the next answer's start: the GET after it must parse."""
+    with connect(server) as sock:
+        sock.sendall(
+            b"HEAD " + GET_RESULT_PATH.encode() + b" HTTP/1.1\r\nHost: api.advance.ai\r\n\r\n"
+            b"GET " + GET_RESULT_PATH.encode() + b" HTTP/1.1\r\nHost: api.advance.ai\r\n\r\n"
+        )
+        data = b""
+        while data.count(b"\r\n\r\n") < 2:  # the HEAD answer's head, then the GET answer's
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 405 ") and b"content-length: " in head, head
+        assert rest.startswith(b"HTTP/1.1 405 "), rest[:80]  # no body came after the HEAD answer's head
+        second_head, body, _ = read_answer(sock, rest)
+        assert json.loads(body)["code"] == "CLIENT_ERROR", second_head
+
+
+@pytest.mark.parametrize(
+    "request_line, close_header",
+    [(b"GET / HTTP/1.1\r\nConnection: close\r\n", b"connection: close"), (b"GET / HTTP/1.0\r\n", b"connection: close")],
+    ids=["connection-close", "http-1.0"],
+)
+def test_a_client_that_does_not_keep_alive_gets_its_answer_then_the_close(
+    server: ThreadedServer, request_line: bytes, close_header: bytes
+) -> None:
+    with connect(server) as sock:
+        sock.sendall(request_line + b"Host: api.advance.ai\r\n\r\n")
+        head, body, rest = read_answer(sock)
+        assert close_header in head.lower() and json.loads(body)["code"] == "CLIENT_ERROR"
+        assert rest == b"" and closed_within(sock, BOUND_S) >= 0
+
+
+def test_send_whole_leaves_other_senders_to_the_asgi_messages() -> None:
+    async def plain_send(message: Any) -> None:
+        raise AssertionError("not called")
+
+    assert send_whole(plain_send, 200, [(b"content-length", b"2")], b"ok") is False

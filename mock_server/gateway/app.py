@@ -25,6 +25,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..connections import send_whole
 from ..contract.catalog import Catalog, CodeSpec, Endpoint, Route
 from ..contract.envelopes import ENVELOPES
 from ..contract.outcome import ApiError, Outcome, Rendered
@@ -63,6 +64,8 @@ class Answer:
         self.headers = [*extra, (b"content-length", str(len(body)).encode()), _JSON_HEADER]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if send_whole(send, self.status, self.headers, self.body):
+            return  # written at once by the server's own connection (uvicorn's two messages skipped)
         await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
         await send({"type": "http.response.body", "body": self.body})
 
