@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -96,8 +96,7 @@ def link_key(seed: int | None = None, secret: str | None = None) -> bytes:
     return secrets.token_bytes(32)
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """What a link says about itself: whose asset, when issued (a stamp ordered against
     revocations, the mock clock's ms unless the owner was revoked in that ms) and until when."""
 

@@ -60,8 +60,9 @@ class Answer:
 
     def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None, value: Any = None) -> None:
         self.status, self.body, self.value = status, body, value
-        extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
-        self.headers = [*extra, (b"content-length", str(len(body)).encode()), _JSON_HEADER]
+        self.headers = [(b"content-length", str(len(body)).encode()), _JSON_HEADER]
+        if headers:
+            self.headers[:0] = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if send_whole(send, self.status, self.headers, self.body):

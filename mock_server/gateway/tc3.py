@@ -16,8 +16,8 @@ import hmac
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 ALGORITHM = "TC3-HMAC-SHA256"
 SCOPE_TERMINATOR = "tc3_request"
@@ -32,8 +32,7 @@ class MalformedAuthorization(ValueError):
     """The Authorization header is not ``TC3-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``."""
 
 
-@dataclass(frozen=True)
-class Authorization:
+class Authorization(NamedTuple):
     """What an Authorization header claims. ``repr`` leaves the signature out."""
 
     secret_id: str
