@@ -12,8 +12,9 @@ import asyncio
 import json
 import socket
 import time
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Coroutine, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -28,6 +29,7 @@ from mock_server.settings import Settings
 
 from .helpers import GET_RESULT_PATH, TOKEN_PATH, h5_session, signed_body
 
+T = TypeVar("T")
 HEAD_S, BODY_S, KEEP_ALIVE_S = 0.5, 0.5, 0.5
 BOUND_S = 5.0  # far above every deadline, far below "for ever"
 
@@ -167,6 +169,13 @@ class RecordingTransport(asyncio.Transport):
         pass
 
 
+def run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: a test before this one may have left a loop running
+    in the main thread (Playwright's sync API does)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=BOUND_S)
+
+
 async def serve_one(
     app: ASGIApp, request: bytes, settle_s: float = 0.0
 ) -> tuple[RecordingTransport, list[list[bytes]]]:
@@ -195,7 +204,7 @@ def http_request(path: str, body: bytes) -> bytes:
 
 def test_an_answer_leaves_in_one_write(app: Starlette) -> None:
     request = http_request(TOKEN_PATH, json.dumps(signed_body()).encode())
-    _, writes = asyncio.run(serve_one(app, request))
+    _, writes = run_alone(serve_one(app, request))
     assert len(writes) == 1, [len(chunk) for write in writes for chunk in write]
     head, body = writes[0]
     assert head.startswith(b"HTTP/1.1 200 OK\r\n") and head.endswith(b"\r\n\r\n")
@@ -230,7 +239,7 @@ def test_a_head_whose_body_comes_later_is_not_held_back() -> None:
         protocol.connection_lost(None)
         return [*early, [b"--"], *transport.writes[len(early) :]]
 
-    writes = asyncio.run(watch())
+    writes = run_alone(watch())
     assert writes[0][0].startswith(b"HTTP/1.1 200 OK") and writes[1] == [b"--"] and writes[2] == [b"ok"], writes
 
 
@@ -242,7 +251,7 @@ def test_a_held_head_is_sent_before_the_connection_closes() -> None:
         coalescing.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
         coalescing.close()
 
-    asyncio.run(write_and_close())
+    run_alone(write_and_close())
     assert transport.writes == [[b"HTTP/1.1 400 Bad Request\r\n\r\n"]] and transport.closing
 
 
