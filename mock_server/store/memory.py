@@ -249,10 +249,10 @@ class MemoryStore:
             if token is not None and token.expires_ms <= now_ms:
                 del self._tokens[key]
         retention = self.retention_ms
-        _sweep(self._unfinished, self._sessions, lambda s: s.finished_ms is not None, retention, now_ms, self._gone)
-        _sweep(self._finished, self._sessions, lambda s: False, retention, now_ms, self._gone)
-        _sweep(self._liveness_order, self._liveness, lambda r: False, retention, now_ms)
-        _sweep(self._sdk_order, self._sdk_tokens, lambda e: False, retention, now_ms)
+        _sweep(self._unfinished, self._sessions, _finished, retention, now_ms, self._gone)
+        _sweep(self._finished, self._sessions, _never, retention, now_ms, self._gone)
+        _sweep(self._liveness_order, self._liveness, _never, retention, now_ms)
+        _sweep(self._sdk_order, self._sdk_tokens, _never, retention, now_ms)
 
     def _gone(self, session: Session) -> None:
         self._pages.pop(session.page_token, None)
@@ -281,6 +281,14 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+def _finished(session: Session) -> bool:
+    return session.finished_ms is not None
+
+
+def _never(record: object) -> bool:
+    return False
 
 
 def _sweep(
