@@ -6,6 +6,10 @@ import random
 import secrets
 
 
+_UUID_KEEP = ~((0xF << 76) | (0xC << 60)) & ((1 << 128) - 1)
+_UUID_SET = (0x4 << 76) | (0x8 << 60)
+
+
 class IdFactory:
     """transactionIds, signatureIds and livenessIds follow ``seed``; tokens never do.
 
@@ -39,8 +43,9 @@ class IdFactory:
 
     def uuid(self) -> str:
         """A UUID-shaped id (livenessId, RequestId), from the seeded sequence."""
-        h = f"{self._rng.getrandbits(128):032x}"
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:]}"
+        bits = self._rng.getrandbits(128) & _UUID_KEEP | _UUID_SET  # version 4, variant 10xx
+        h = f"{bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     @staticmethod
     def secret(nbytes: int = 32) -> str:

@@ -50,10 +50,11 @@ def parse_authorization(header: str) -> Authorization:
     if match is None:
         raise MalformedAuthorization("not a TC3-HMAC-SHA256 Authorization header")
     parts = match["credential"].split("/")
-    signed = tuple(match["signed"].split(";"))
-    if len(parts) != 4 or parts[3] != SCOPE_TERMINATOR or not all(parts) or not all(signed):
+    listed = match["signed"]
+    signed = tuple(listed.split(";"))
+    if len(parts) != 4 or parts[3] != SCOPE_TERMINATOR or "" in parts or "" in signed:
         raise MalformedAuthorization("Credential must be SecretId/date/service/tc3_request")
-    if not {"content-type", "host"} <= set(signed) or any(name != name.lower() for name in signed):
+    if "content-type" not in signed or "host" not in signed or listed != listed.lower():
         raise MalformedAuthorization("SignedHeaders must list content-type and host, in lower case")
     return Authorization(parts[0], parts[1], parts[2], signed, match["signature"].lower())
 
@@ -88,14 +89,16 @@ def string_to_sign(timestamp: int, date: str, service: str, canonical: str) -> s
 
 
 def signature(secret_key: str, date: str, service: str, to_sign: str) -> str:
-    return hmac.digest(_signing_key(secret_key, date, service), to_sign.encode("utf-8"), "sha256").hex()
+    signer = _signer(secret_key, date, service).copy()  # a keyed context copied: ~2x cheaper than hmac.digest
+    signer.update(to_sign.encode("utf-8"))
+    return signer.hexdigest()
 
 
-@lru_cache(maxsize=8192)  # an account a day and service: many accounts signing at once all hit
-def _signing_key(secret_key: str, date: str, service: str) -> bytes:
-    """The key derived for one day and service: the same for every request of that day."""
+@lru_cache(maxsize=4096)  # an account a day and service: many accounts signing at once all hit
+def _signer(secret_key: str, date: str, service: str) -> hmac.HMAC:
+    """HMAC-SHA256 keyed with the key derived for one day and service (the same all that day)."""
     key = _hmac(("TC3" + secret_key).encode("utf-8"), date)
-    return _hmac(_hmac(key, service), SCOPE_TERMINATOR)
+    return hmac.new(_hmac(_hmac(key, service), SCOPE_TERMINATOR), digestmod=hashlib.sha256)
 
 
 def authorization_header(secret_id: str, secret_key: str, timestamp: int, service: str, canonical: str) -> str:
