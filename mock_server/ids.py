@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import secrets
 
-
 _UUID_KEEP = ~((0xF << 76) | (0xC << 60)) & ((1 << 128) - 1)
 _UUID_SET = (0x4 << 76) | (0x8 << 60)
 
