@@ -357,8 +357,7 @@ def test_expired_tokens_do_not_pile_up(http: httpx.Client, parts: MockParts) -> 
     vendor.result("0123456789abcdef")
     vendor.session("h5")
     now = http.get("/__admin/clock").json()["nowMs"]
-    tokens = parts.store._tokens  # type: ignore[attr-defined]  # the in-memory table; no public count
-    assert [t for t in tokens.values() if t.expires_ms <= now] == []
+    assert [expires for _, expires in parts.store.token_expiries() if expires <= now] == []
 
 
 def test_long_dead_sessions_are_evicted(http: httpx.Client, vendor: Vendor) -> None:
