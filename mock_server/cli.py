@@ -216,19 +216,21 @@ def _serve(args: argparse.Namespace) -> int:
     for label, port in ports:
         app.pin_port(label, port)
     settings = dataclasses.replace(settings, host_ports=ports)
-    print(_banner(base_url(sock), settings, [(label, base_url(s)) for label, s in extra]), flush=True)
     sockets = [sock, *(s for _, s in extra)]
-    if settings.workers > 1:
+    server = None
+    if settings.workers <= 1:
+        # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
+        # quiet so a requested stop ends with status 0 rather than a traceback or -15. Installed
+        # before the start-up line, so a stop that comes right after it still ends cleanly.
+        server = uvicorn.Server(config)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: setattr(server, "should_exit", True))
+        freeze_startup_objects()
+    print(_banner(base_url(sock), settings, [(label, base_url(s)) for label, s in extra]), flush=True)
+    if server is None:
         app.state.mock.store.close()
         _run_workers(settings, sockets, logging, values["log_level"])
     else:
-        # uvicorn handles SIGINT/SIGTERM, then re-raises them to the handlers it found: make those
-        # quiet so a requested stop ends with status 0 rather than a traceback or -15. One that
-        # comes after the start-up line but before uvicorn takes over still stops the server.
-        server = uvicorn.Server(config)
-        freeze_startup_objects()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: setattr(server, "should_exit", True))
         server.run(sockets=sockets)
     print("liveness-mock stopped", flush=True)
     return 0
