@@ -27,10 +27,8 @@ documented CLIENT_ERROR envelope instead, so every answer of the mock is JSON.
 from __future__ import annotations
 
 import asyncio
-import http
 import json
 import logging
-import re
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -188,10 +186,6 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
-_STATUS_LINES: dict[int, bytes] = {}
-_UNSAFE_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # uvicorn refuses these in header values too
-
-
 def send_whole(send: Callable[..., Any], status: int, headers: Sequence[tuple[bytes, bytes]], body: bytes) -> bool:
     """Write a whole answer (``headers`` lower-case, with its content-length) through the uvicorn
     cycle ``send`` belongs to, exactly as its ``send`` would for the two messages; False when
@@ -207,25 +201,29 @@ def send_whole(send: Callable[..., Any], status: int, headers: Sequence[tuple[by
         scope = cycle.scope
         head_request = scope["method"] == "HEAD"
         on_response, message_event = cycle.on_response, cycle.message_event
-        if cycle.access_log:  # uvicorn's own line (its logger has handlers: under pytest, say)
-            cycle.access_logger.info(
-                '%s - "%s %s HTTP/%s" %d',
-                get_client_addr(scope),
-                scope["method"],
-                get_path_with_query_string(scope),
-                scope["http_version"],
-                status,
-            )
+        access_log, access_logger = cycle.access_log, cycle.access_logger
     except (AttributeError, KeyError):  # pragma: no cover - another uvicorn: its own send then
         return False
-    head = [_status_line(status)]
+    status_line = STATUS_LINE.get(status)
+    if status_line is None:
+        return False  # outside uvicorn's table: its own send says what it makes of it
+    head = [status_line]
     for name, value in (*default_headers, *headers):
-        if _UNSAFE_VALUE.search(value):
+        if HEADER_VALUE_RE.search(value):
             return False  # uvicorn's own send refuses it, with its 500
         head += (name, b": ", value, b"\r\n")
     if not keep_alive:
         head.append(b"connection: close\r\n")
     head.append(b"\r\n")
+    if access_log:  # uvicorn's own line (its logger has handlers: under pytest, say)
+        access_logger.info(
+            '%s - "%s %s HTTP/%s" %d',
+            get_client_addr(scope),
+            scope["method"],
+            get_path_with_query_string(scope),
+            scope["http_version"],
+            status,
+        )
     cycle.response_started = cycle.response_complete = True
     cycle.waiting_for_100_continue = False
     transport.writelines((b"".join(head), b"" if head_request else body))
@@ -234,17 +232,6 @@ def send_whole(send: Callable[..., Any], status: int, headers: Sequence[tuple[by
         transport.close()
     on_response()
     return True
-
-
-def _status_line(status: int) -> bytes:
-    line = _STATUS_LINES.get(status)
-    if line is None:
-        try:
-            phrase = http.HTTPStatus(status).phrase.encode()
-        except ValueError:
-            phrase = b""
-        line = _STATUS_LINES[status] = b"HTTP/1.1 %d %s\r\n" % (status, phrase)
-    return line
 
 
 class DeadlineWatch:
@@ -294,7 +281,12 @@ class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
 
 
 try:  # httptools is optional: uvicorn falls back to h11 without it
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+    from uvicorn.protocols.http.httptools_impl import (
+        HEADER_VALUE_RE,
+        STATUS_LINE,
+        HttpToolsProtocol,
+        RequestResponseCycle,
+    )
 except ImportError:  # pragma: no cover
     HTTPTOOLS: type[asyncio.Protocol] | None = None
     HTTPTOOLS_CYCLE: type | None = None
