@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +106,8 @@ def _kind_of(convert: Callable[[str], Any]) -> str:
 
 def read_file(path: Path, options: Iterable[Option]) -> dict[str, Any]:
     """The TOML file's values by file key; unknown keys are an error (with the closest key)."""
+    import tomllib  # here: a start without a config file does not pay for the TOML parser
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

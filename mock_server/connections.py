@@ -27,13 +27,13 @@ documented CLIENT_ERROR envelope instead, so every answer of the mock is JSON.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import logging
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 log = logging.getLogger("mock_server")
@@ -276,10 +276,6 @@ class DeadlineWatch:
 DEFAULT_DEADLINES = (10.0, 30.0)
 
 
-class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
-    """uvicorn's h11 protocol with the mock's deadlines."""
-
-
 try:  # httptools is optional: uvicorn falls back to h11 without it
     from uvicorn.protocols.http.httptools_impl import (
         HEADER_VALUE_RE,
@@ -300,8 +296,35 @@ else:
 
 
 def deadline_protocol() -> type[asyncio.Protocol]:
-    """The httptools protocol when httptools is installed (as uvicorn's "auto" picks), else h11."""
-    return HTTPTOOLS or DeadlineH11Protocol
+    """The httptools protocol when httptools is installed (as uvicorn's "auto" picks), else h11
+    (imported only then: h11 costs start-up ~10 ms for a protocol that is not used)."""
+    if HTTPTOOLS is not None:
+        return HTTPTOOLS
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
+        """uvicorn's h11 protocol with the mock's deadlines."""
+
+    return DeadlineH11Protocol
+
+
+def lazy_websockets(**kwargs: Any) -> asyncio.Protocol:
+    """uvicorn's WebSocket protocol (the mock answers an upgrade with a denial), imported on the
+    first upgrade instead of at start-up, where the websockets package costs ~25 ms.
+
+    uvicorn builds its ``ws`` protocol with keyword arguments only, so a factory does as a class."""
+    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+    assert AutoWebSocketsProtocol is not None  # websocket_protocol() checked it is installed
+    return AutoWebSocketsProtocol(**kwargs)
+
+
+def websocket_protocol() -> Callable[..., asyncio.Protocol] | str:
+    """``lazy_websockets`` when a WebSocket library is installed, else "none" (uvicorn's "auto"
+    would find none either, and an upgrade is then answered as plain HTTP)."""
+    if importlib.util.find_spec("websockets") or importlib.util.find_spec("wsproto"):
+        return lazy_websockets
+    return "none"
 
 
 def _peer(client: tuple[str, int] | None) -> str:

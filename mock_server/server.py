@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
-from .connections import deadline_protocol, quiet_denied_handshakes
+from .connections import deadline_protocol, quiet_denied_handshakes, websocket_protocol
 from .settings import Settings
 
 
@@ -32,6 +32,7 @@ def uvicorn_config(app: ASGIApp | Callable[[], ASGIApp], settings: Settings, **o
         "timeout_graceful_shutdown": 3,
         "timeout_keep_alive": settings.keep_alive_s,
         "http": deadline_protocol(),
+        "ws": websocket_protocol(),
     }
     options.update(overrides)
     quiet_denied_handshakes()

@@ -190,3 +190,33 @@ def test_a_serving_process_moves_its_start_up_objects_out_of_the_collectors_way(
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+NOT_NEEDED_TO_SERVE = (
+    "pytest",
+    "hypothesis",
+    "httpx",
+    "faker",  # imported when a fake value is first drawn
+    "yaml",  # fixtures come from the parse cache
+    "jsonschema",  # the reference validator: tests only
+    "tomllib",  # only with --config
+    "websockets",  # imported on the first WebSocket upgrade
+    "h11",  # httptools serves
+    "mock_server.contract.conformance",  # drift and the proxy
+)
+
+
+def test_a_serving_process_imports_only_what_serving_needs() -> None:
+    """Start-up is paid on every CI run: what serving does not need stays out of a serving process."""
+    code = (
+        "import sys\n"
+        "from mock_server.cli import _worker_app\n"
+        "from mock_server.server import uvicorn_config\n"
+        "from mock_server.settings import Settings\n"
+        "settings = Settings(port=0)\n"
+        "uvicorn_config(_worker_app(settings), settings).load()\n"
+        f"print(' '.join(name for name in {NOT_NEEDED_TO_SERVE!r} if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []

@@ -30,8 +30,12 @@ def test_second(liveness_mock):
 '''
 FIXTURE_CONFTEST = """import json
 import os
+import time
+
+import pytest
 
 SETUP = {}
+FIXTURES = {}  # seconds of each fixture's own set-up (its dependencies are set up before), first time only
 
 
 def pytest_runtest_logreport(report):
@@ -39,9 +43,16 @@ def pytest_runtest_logreport(report):
         SETUP[report.nodeid.rsplit("::", 1)[-1]] = report.duration
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    began = time.perf_counter()
+    yield
+    FIXTURES.setdefault(fixturedef.argname, time.perf_counter() - began)
+
+
 def pytest_sessionfinish(session):
     with open(os.environ["BENCH_FIXTURE_OUT"], "w") as fh:
-        json.dump(SETUP, fh)
+        json.dump({"setup": SETUP, "fixtures": FIXTURES}, fh)
 """
 STARTUP_LINE = re.compile(r"liveness: mock started in-process in ([0-9.]+) s(?:; (\d+) API calls)?")
 PASSED_LINE = re.compile(r"(\d+) passed(?:, [^\n]*)? in ([0-9.]+)s")
@@ -86,17 +97,21 @@ def measure_fixture(work: Path, runs: int, env: dict[str, str]) -> dict[str, Any
         wall = time.perf_counter() - began
         if proc.returncode != 0 or not out_path.exists():
             return {"error": f"pytest exited {proc.returncode}; see {folder / f'pytest-{run}.log'}"}
-        setup = json.loads(out_path.read_text())
+        found = json.loads(out_path.read_text())
+        setup, fixtures = found["setup"], found["fixtures"]
         match = STARTUP_LINE.search(proc.stdout)
         samples.append(
             {
+                "fixture_ready_s": sum(s for name, s in fixtures.items() if name.startswith("liveness_")),
+                "other_fixtures_s": sum(s for name, s in fixtures.items() if not name.startswith("liveness_")),
                 "first_setup_s": setup.get("test_first"),
                 "second_setup_s": setup.get("test_second"),
                 "plugin_reported_startup_s": float(match.group(1)) if match else None,
                 "pytest_wall_s": round(wall, 3),
             }
         )
-    return {"runs": samples, "median": _medians(samples)}
+    others = sorted(name for name in fixtures if not name.startswith("liveness_"))
+    return {"runs": samples, "median": _medians(samples), "other_fixtures": others}
 
 
 def measure_suite(work: Path, subset: bool, env: dict[str, str]) -> dict[str, Any]:

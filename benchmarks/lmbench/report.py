@@ -394,6 +394,14 @@ def _startup_section(results: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+FAKER_NOTE = [
+    "`_session_faker` is Faker's own pytest plugin (an autouse, session-wide fixture that builds a `Faker`): "
+    "it runs in every pytest session of a project where Faker is installed, whether or not a test uses "
+    "the mock; `-p no:faker` turns it off.",
+    "",
+]
+
+
 def _fixture_section(results: dict[str, Any]) -> list[str]:
     fixture = results.get("plugin_fixture")
     if not fixture:
@@ -401,22 +409,27 @@ def _fixture_section(results: dict[str, Any]) -> list[str]:
     if "error" in fixture:
         return ["## pytest `liveness_mock` fixture", "", f"ERROR: {fixture['error']}", ""]
     med = fixture["median"]
+    others = ", ".join(f"`{name}`" for name in fixture.get("other_fixtures", [])) or "none"
     return [
         "## pytest `liveness_mock` fixture: time to ready",
         "",
         "A two-test file in a temp dir using the plugin's `liveness_mock` fixture (in-process mock); "
-        f"{len(fixture['runs'])} pytest run(s), medians.",
+        f"{len(fixture['runs'])} pytest run(s), medians. Each fixture's own set-up is timed with a "
+        "`pytest_fixture_setup` hook wrapper.",
         "",
         "| figure | ms |",
         "|---|---:|",
-        f"| set-up of the first test (imports the mock, builds the app, starts the server, resets) "
-        f"| {_ms(med['first_setup_s'])} |",
+        "| **the plugin's fixtures ready** (`liveness_mock` and what it needs: imports the mock, builds the "
+        f"app, starts the server, resets) | {_ms(med.get('fixture_ready_s'))} |",
         f"| the plugin's own 'mock started in-process in' figure (build + serve) "
         f"| {_ms(med['plugin_reported_startup_s'])} |",
+        f"| other installed plugins' fixtures in the same set-up ({others}) | {_ms(med.get('other_fixtures_s'))} |",
+        f"| set-up of the first test, whole (both rows above) | {_ms(med['first_setup_s'])} |",
         f"| set-up of the second test (a reset of the session's mock) | {_ms(med['second_setup_s'], 2)} |",
         f"| whole pytest process, wall (interpreter, pytest and every installed plugin included) "
         f"| {_ms(med['pytest_wall_s'])} |",
         "",
+        *FAKER_NOTE * ("_session_faker" in fixture.get("other_fixtures", [])),
     ]
 
 

@@ -22,22 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, CodeSpec, Endpoint
+from .kinds import KINDS as KINDS  # re-exported: the kinds are part of this module's answer
 from .schemas import ContractSchemas
 
 if TYPE_CHECKING:
     import jsonschema
 
-KINDS = (
-    "status",
-    "envelope",
-    "undocumented_code",
-    "undocumented_message",
-    "field_added",
-    "field_removed",
-    "field_retyped",
-    "field_value",
-    "header",
-)
 ABSENT = "(absent)"
 
 # The Glossary: SERVICE_BUSY "may migrate to HTTP 429 Too Many Requests in the future".

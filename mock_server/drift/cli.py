@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..contract.conformance import KINDS
+from ..contract.kinds import KINDS
 
 CLEAN, DRIFT, USAGE = 0, 1, 2
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract.conformance import KINDS, Difference
+from ..contract.conformance import Difference
+from ..contract.kinds import KINDS
 from .evidence import Evidence, Observation
 
 # A finding per (kind, endpoint, where), and per value too where the value is the news: each

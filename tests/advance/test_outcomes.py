@@ -36,6 +36,17 @@ def test_reseeding_replays_the_draws(outcomes) -> None:  # type: ignore[no-untyp
     assert [outcomes.draw("fail", 0, False).score for _ in range(5)] == first
 
 
+def test_a_reseed_before_any_draw_creates_no_faker_and_keeps_the_seeded_draws(outcomes, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
+    outcomes.reseed()  # the pytest fixture resets before every test: importing Faker there cost ~70 ms
+    assert outcomes._fake is None
+    fresh = load_outcomes(
+        fixtures_dir() / "outcomes.yaml", schemas_dir(), set(catalog.endpoints["get_result"].codes), 3
+    )
+    assert [outcomes.draw("fail", 0, False).score for _ in range(5)] == [
+        fresh.draw("fail", 0, False).score for _ in range(5)
+    ]
+
+
 def test_an_undocumented_code_is_refused(tmp_path, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "outcomes.yaml").write_text("outcomes:\n  odd: {code: MAYBE, success: true}\n")
     with pytest.raises(FixtureError, match=r"\['MAYBE'\] are not documented for Get Result"):
