@@ -17,7 +17,10 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
 
 ALGORITHM = "TC3-HMAC-SHA256"
 SCOPE_TERMINATOR = "tc3_request"
@@ -79,7 +82,7 @@ def hashed_canonical_request(
     method: str, uri: str, query: str, headers: Mapping[str, str], signed: Sequence[str], payload_digest: str
 ) -> str:
     """``canonical_request`` of a payload already hashed (a verifier trying several spellings hashes it once)."""
-    lines = "".join(f"{name}:{headers.get(name, '').strip().lower()}\n" for name in signed)
+    lines = "".join([f"{name}:{headers.get(name, '').strip().lower()}\n" for name in signed])  # a list: no generator frame
     return f"{method}\n{uri}\n{query}\n{lines}\n{';'.join(signed)}\n{payload_digest}"
 
 
@@ -89,16 +92,22 @@ def string_to_sign(timestamp: int, date: str, service: str, canonical: str) -> s
 
 
 def signature(secret_key: str, date: str, service: str, to_sign: str) -> str:
-    signer = _signer(secret_key, date, service).copy()  # a keyed context copied: ~2x cheaper than hmac.digest
-    signer.update(to_sign.encode("utf-8"))
-    return signer.hexdigest()
+    """HMAC-SHA256 of ``to_sign`` under the day's derived key, from the key's inner and outer hash
+    states (RFC 2104), computed once per key: two hash copies per request instead of an HMAC object."""
+    inner_state, outer_state = _signer(secret_key, date, service)
+    inner = inner_state.copy()
+    inner.update(to_sign.encode("utf-8"))
+    outer = outer_state.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 @lru_cache(maxsize=4096)  # an account a day and service: many accounts signing at once all hit
-def _signer(secret_key: str, date: str, service: str) -> hmac.HMAC:
-    """HMAC-SHA256 keyed with the key derived for one day and service (the same all that day)."""
-    key = _hmac(("TC3" + secret_key).encode("utf-8"), date)
-    return hmac.new(_hmac(_hmac(key, service), SCOPE_TERMINATOR), digestmod=hashlib.sha256)
+def _signer(secret_key: str, date: str, service: str) -> tuple[HASH, HASH]:
+    """SHA-256 states that have absorbed the key derived for one day and service, XOR the inner
+    and outer pads (the key is 32 bytes: under SHA-256's 64-byte block, so it is padded, not hashed)."""
+    key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode("utf-8"), date), service), SCOPE_TERMINATOR).ljust(64, b"\0")
+    return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
 
 def authorization_header(secret_id: str, secret_key: str, timestamp: int, service: str, canonical: str) -> str:
