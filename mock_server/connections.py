@@ -34,6 +34,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 log = logging.getLogger("mock_server")
@@ -276,6 +277,10 @@ class DeadlineWatch:
 DEFAULT_DEADLINES = (10.0, 30.0)
 
 
+class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
+    """uvicorn's h11 protocol with the mock's deadlines."""
+
+
 try:  # httptools is optional: uvicorn falls back to h11 without it
     from uvicorn.protocols.http.httptools_impl import (
         HEADER_VALUE_RE,
@@ -296,26 +301,20 @@ else:
 
 
 def deadline_protocol() -> type[asyncio.Protocol]:
-    """The httptools protocol when httptools is installed (as uvicorn's "auto" picks), else h11
-    (imported only then: h11 costs start-up ~10 ms for a protocol that is not used)."""
-    if HTTPTOOLS is not None:
-        return HTTPTOOLS
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class DeadlineH11Protocol(DeadlineMixin, H11Protocol):
-        """uvicorn's h11 protocol with the mock's deadlines."""
-
-    return DeadlineH11Protocol
+    """The httptools protocol when httptools is installed (as uvicorn's "auto" picks), else h11."""
+    return HTTPTOOLS or DeadlineH11Protocol
 
 
 def lazy_websockets(**kwargs: Any) -> asyncio.Protocol:
     """uvicorn's WebSocket protocol (the mock answers an upgrade with a denial), imported on the
-    first upgrade instead of at start-up, where the websockets package costs ~25 ms.
+    first upgrade instead of at start-up, where the websockets package costs ~25 ms; that first
+    upgrade waits for the import instead.
 
     uvicorn builds its ``ws`` protocol with keyword arguments only, so a factory does as a class."""
     from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
 
-    assert AutoWebSocketsProtocol is not None  # websocket_protocol() checked it is installed
+    if AutoWebSocketsProtocol is None:  # found at start-up (websocket_protocol) but does not import
+        raise RuntimeError("a WebSocket upgrade: websockets or wsproto is installed but cannot be imported")
     return AutoWebSocketsProtocol(**kwargs)
 
 

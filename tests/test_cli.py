@@ -201,7 +201,6 @@ NOT_NEEDED_TO_SERVE = (
     "jsonschema",  # the reference validator: tests only
     "tomllib",  # only with --config
     "websockets",  # imported on the first WebSocket upgrade
-    "h11",  # httptools serves
     "mock_server.contract.conformance",  # drift and the proxy
 )
 

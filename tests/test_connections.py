@@ -9,7 +9,9 @@ stays open for ever and ``closed_within`` fails.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import pickle
 import socket
 import time
 from collections.abc import Coroutine, Iterable, Iterator
@@ -22,7 +24,8 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.server import ServerState
 
-from mock_server.connections import CoalescingTransport, send_whole
+from mock_server.cli import _worker_app
+from mock_server.connections import HTTPTOOLS, CoalescingTransport, DeadlineH11Protocol, send_whole
 from mock_server.contract.schemas import ContractSchemas
 from mock_server.server import ThreadedServer, uvicorn_config
 from mock_server.settings import Settings
@@ -319,3 +322,13 @@ def test_send_whole_leaves_other_senders_to_the_asgi_messages() -> None:
         raise AssertionError("not called")
 
     assert send_whole(plain_send, 200, [(b"content-length", b"2")], b"ok") is False
+
+
+@pytest.mark.parametrize("protocol", [HTTPTOOLS, DeadlineH11Protocol], ids=["httptools", "h11"])
+def test_the_options_a_worker_process_receives_pickle(protocol: type) -> None:
+    """``--workers`` starts processes with spawn: uvicorn pickles its whole config to each, the
+    HTTP protocol class and the WebSocket factory included (a class made inside a function cannot)."""
+    settings = Settings(port=0)
+    config = uvicorn_config(functools.partial(_worker_app, settings), settings, factory=True, http=protocol)
+    copy = pickle.loads(pickle.dumps(config))
+    assert copy.http is protocol and copy.ws is config.ws

@@ -409,7 +409,7 @@ def _fixture_section(results: dict[str, Any]) -> list[str]:
     if "error" in fixture:
         return ["## pytest `liveness_mock` fixture", "", f"ERROR: {fixture['error']}", ""]
     med = fixture["median"]
-    others = ", ".join(f"`{name}`" for name in fixture.get("other_fixtures", [])) or "none"
+    others = ", ".join(f"`{name}`" for name in fixture.get("other_plugins_fixtures", [])) or "none"
     return [
         "## pytest `liveness_mock` fixture: time to ready",
         "",
@@ -423,13 +423,14 @@ def _fixture_section(results: dict[str, Any]) -> list[str]:
         f"app, starts the server, resets) | {_ms(med.get('fixture_ready_s'))} |",
         f"| the plugin's own 'mock started in-process in' figure (build + serve) "
         f"| {_ms(med['plugin_reported_startup_s'])} |",
-        f"| other installed plugins' fixtures in the same set-up ({others}) | {_ms(med.get('other_fixtures_s'))} |",
-        f"| set-up of the first test, whole (both rows above) | {_ms(med['first_setup_s'])} |",
+        f"| other installed plugins' fixtures in the same set-up ({others}) | {_ms(med.get('other_plugins_s'))} |",
+        "| set-up of the first test, whole (the plugin's fixtures, other plugins' fixtures and pytest's own "
+        f"work) | {_ms(med['first_setup_s'])} |",
         f"| set-up of the second test (a reset of the session's mock) | {_ms(med['second_setup_s'], 2)} |",
         f"| whole pytest process, wall (interpreter, pytest and every installed plugin included) "
         f"| {_ms(med['pytest_wall_s'])} |",
         "",
-        *FAKER_NOTE * ("_session_faker" in fixture.get("other_fixtures", [])),
+        *FAKER_NOTE * ("_session_faker" in fixture.get("other_plugins_fixtures", [])),
     ]
 
 

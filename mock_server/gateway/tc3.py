@@ -82,7 +82,7 @@ def hashed_canonical_request(
     method: str, uri: str, query: str, headers: Mapping[str, str], signed: Sequence[str], payload_digest: str
 ) -> str:
     """``canonical_request`` of a payload already hashed (a verifier trying several spellings hashes it once)."""
-    lines = "".join([f"{name}:{headers.get(name, '').strip().lower()}\n" for name in signed])  # a list: no generator frame
+    lines = "".join([f"{name}:{headers.get(name, '').strip().lower()}\n" for name in signed])  # a list: no generator
     return f"{method}\n{uri}\n{query}\n{lines}\n{';'.join(signed)}\n{payload_digest}"
 
 
