@@ -5,7 +5,7 @@ and the drift report need all of them, each once, named by kind and place. Both 
 expectations from here: the catalog's codes, messages, HTTP statuses and Retry-After, each
 protocol's envelope (``SHAPES``) and the response schemas, checked as on the wire.
 
-Kinds (``KINDS``): ``status``, ``envelope`` (not the protocol's envelope, or one of its own members
+Kinds (``kinds.KINDS``): ``status``, ``envelope`` (not the protocol's envelope, or one of its own members
 missing or wrong: transactionId, pricingStrategy, RequestId, Error...), ``undocumented_code``,
 ``undocumented_message``, ``field_added``, ``field_removed``, ``field_retyped``, ``field_value``
 (a field of the documented type outside its documented values: an enum, a const, a pattern, a
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, CodeSpec, Endpoint
-from .kinds import KINDS as KINDS  # re-exported: the kinds are part of this module's answer
 from .schemas import ContractSchemas
 
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from mock_server.contract.catalog import Catalog
-from mock_server.contract.conformance import KINDS, Difference, differences, expected_statuses
+from mock_server.contract.conformance import Difference, differences, expected_statuses
 from mock_server.contract.examples import Example, load_examples
+from mock_server.contract.kinds import KINDS
 from mock_server.contract.resources import fixtures_dir
 from mock_server.contract.schemas import ContractSchemas
 from pytest_plugin import spec
